@@ -1,0 +1,43 @@
+{
+    "name": "CRM GDPR",
+    "summary": "GDPR for CRM and Contacts: processing register, personal-data map, "
+    "consents with proof, and access to sensitive data",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "crm_gdpr",
+    "maintainers": ["crm-gdpr"],
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["mail", "contacts", "crm"],
+    "data": [
+        "security/crm_gdpr_groups.xml",
+        "security/ir.model.access.csv",
+        "security/crm_gdpr_rules.xml",
+        "data/res_country_group_data.xml",
+        "data/gdpr_data_category_data.xml",
+        "data/gdpr_subject_category_data.xml",
+        "data/gdpr_purpose_data.xml",
+        "data/gdpr_field_data.xml",
+        "report/gdpr_purpose_register_report.xml",
+        "wizards/gdpr_consent_record_wizard_views.xml",
+        "views/gdpr_purpose_views.xml",
+        "views/gdpr_field_views.xml",
+        "views/gdpr_consent_views.xml",
+        "views/gdpr_consent_history_views.xml",
+        "views/gdpr_data_category_views.xml",
+        "views/gdpr_subject_category_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/gdpr_menus.xml",
+    ],
+    "demo": [
+        "demo/gdpr_consent_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_gdpr/static/tests/tours/*.js",
+        ],
+    },
+}

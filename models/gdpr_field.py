@@ -1,0 +1,262 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+SENSITIVE_GROUP = "crm_gdpr.group_gdpr_sensitive"
+
+SENSITIVITIES = [
+    ("normal", "Normal"),
+    ("sensitive", "Sensitive"),
+    ("special", "Special category (Art. 9)"),
+]
+
+ERASURE_METHODS = [
+    ("clear", "Clear"),
+    ("placeholder", "Replace with a placeholder"),
+    ("keep", "Keep for legal reasons"),
+    ("delete", "Delete the record"),
+]
+
+TEXT_FIELD_TYPES = ("char", "text", "html")
+
+
+class GdprField(models.Model):
+    """The personal-data map: which field of which model holds personal data.
+
+    Every privacy feature reads it: sensitive entries restrict the field to
+    ``group_gdpr_sensitive``; the erasure method says what erasing a person
+    does to the field.
+    """
+
+    _name = "gdpr.field"
+    _description = "Personal Data Map Entry"
+    _order = "model, field_name"
+
+    model_id = fields.Many2one(
+        "ir.model",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain=[("transient", "=", False)],
+    )
+    model = fields.Char(
+        related="model_id.model", string="Model name", store=True, index=True
+    )
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain="[('model_id', '=', model_id), ('store', '=', True)]",
+    )
+    field_name = fields.Char(related="field_id.name", store=True, index=True)
+    field_description = fields.Char(related="field_id.field_description")
+    field_type = fields.Selection(related="field_id.ttype")
+    category_id = fields.Many2one(
+        "gdpr.data.category", required=True, ondelete="restrict"
+    )
+    sensitivity = fields.Selection(
+        SENSITIVITIES,
+        required=True,
+        default="normal",
+        help="Sensitive and special-category fields can only be read and "
+        "written by users of the group 'Sensitive personal data'.",
+    )
+    erasure_method = fields.Selection(
+        ERASURE_METHODS,
+        required=True,
+        default="clear",
+        help="What erasing a person does to this field.",
+    )
+    placeholder = fields.Char(
+        default="Anonymised",
+        help="The value written instead of the personal data.",
+    )
+    legal_hold_reason = fields.Text(
+        help="The legal basis that obliges the company to keep this data."
+    )
+    note = fields.Text()
+    active = fields.Boolean(default=True)
+    access_warning = fields.Char(compute="_compute_access_warning")
+
+    _sql_constraints = [
+        (
+            "field_unique",
+            "UNIQUE(field_id)",
+            "A field appears only once in the personal-data map.",
+        ),
+    ]
+
+    @api.depends("field_id", "sensitivity")
+    def _compute_access_warning(self):
+        for entry in self:
+            field = entry._get_orm_field()
+            declared = field and getattr(field, "_gdpr_declared_groups", field.groups)
+            entry.access_warning = (
+                _(
+                    "The module defining this field already restricts it to "
+                    "the groups %s; that restriction applies instead.",
+                    declared,
+                )
+                if declared and entry.sensitivity != "normal"
+                else False
+            )
+
+    def _compute_display_name(self):
+        for entry in self:
+            entry.display_name = f"{entry.model}.{entry.field_name}"
+
+    @api.constrains("model_id", "field_id", "erasure_method", "legal_hold_reason")
+    def _check_field(self):
+        for entry in self:
+            field = entry.field_id
+            if field.model_id != entry.model_id:
+                raise ValidationError(
+                    _(
+                        "The field %(field)s does not belong to the model %(model)s.",
+                        field=field.name,
+                        model=entry.model_id.model,
+                    )
+                )
+            if not field.store:
+                raise ValidationError(
+                    _(
+                        "The field %(model)s.%(field)s is not stored: it holds "
+                        "no data of its own.",
+                        model=entry.model,
+                        field=field.name,
+                    )
+                )
+            if (
+                entry.erasure_method == "placeholder"
+                and field.ttype not in TEXT_FIELD_TYPES
+            ):
+                raise ValidationError(
+                    _(
+                        "Only text fields can be replaced with a placeholder; "
+                        "%(model)s.%(field)s is a %(type)s field.",
+                        model=entry.model,
+                        field=field.name,
+                        type=field.ttype,
+                    )
+                )
+            if entry.erasure_method == "clear" and field.required:
+                raise ValidationError(
+                    _(
+                        "The field %(model)s.%(field)s is required and cannot be "
+                        "cleared: replace it with a placeholder or delete the "
+                        "record instead.",
+                        model=entry.model,
+                        field=field.name,
+                    )
+                )
+            if entry.erasure_method == "keep" and not entry.legal_hold_reason:
+                raise ValidationError(
+                    _(
+                        "Say which legal obligation requires keeping %(model)s."
+                        "%(field)s.",
+                        model=entry.model,
+                        field=field.name,
+                    )
+                )
+
+    @api.model
+    def _resolve_names(self, vals):
+        """Accept ``model`` and ``field_name`` (for RPC and imports) instead of
+        ids, refusing names that do not exist."""
+        vals = dict(vals)
+        model_name = vals.pop("model", None)
+        field_name = vals.pop("field_name", None)
+        if model_name and not vals.get("model_id"):
+            model = self.env["ir.model"]._get(model_name)
+            if not model:
+                raise ValidationError(_("There is no model %r.", model_name))
+            vals["model_id"] = model.id
+        if field_name and not vals.get("field_id"):
+            model = self.env["ir.model"].browse(vals.get("model_id"))
+            field = self.env["ir.model.fields"]._get(model.model, field_name)
+            if not field:
+                raise ValidationError(
+                    _(
+                        "The model %(model)s has no field %(field)r.",
+                        model=model.model,
+                        field=field_name,
+                    )
+                )
+            vals["field_id"] = field.id
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        entries = super().create([self._resolve_names(vals) for vals in vals_list])
+        self._apply_field_access()
+        return entries
+
+    def write(self, vals):
+        result = super().write(self._resolve_names(vals))
+        if {"model_id", "field_id", "sensitivity", "active"} & set(vals):
+            self._apply_field_access()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._apply_field_access()
+        return result
+
+    def _register_hook(self):
+        super()._register_hook()
+        self._apply_field_access(signal=False)
+
+    def _get_orm_field(self):
+        self.ensure_one()
+        model = self.env.registry.get(self.model or "")
+        return model._fields.get(self.field_name) if model is not None else None
+
+    @api.model
+    def _sensitive_orm_fields(self):
+        """The ORM fields the map restricts, with their copies in models that
+        inherit them through ``_inherits`` (e.g. res.users from res.partner)."""
+        self.flush_model(["model", "field_name", "sensitivity", "active"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT model, field_name FROM gdpr_field "
+                "WHERE active AND sensitivity IN ('sensitive', 'special')"
+            )
+        )
+        registry = self.env.registry
+        result = set()
+        for model_name, field_name in self.env.cr.fetchall():
+            model = registry.get(model_name)
+            if model is None or field_name not in model._fields:
+                continue
+            result.add(model._fields[field_name])
+            for child_name in model._inherits_children:
+                child_field = registry[child_name]._fields.get(field_name)
+                if child_field is not None and child_field.inherited:
+                    result.add(child_field)
+        return result
+
+    @api.model
+    def _apply_field_access(self, signal=True):
+        """Restrict the sensitive fields of the map to group_gdpr_sensitive.
+
+        Setting the ORM field's ``groups`` makes every path enforce it: views
+        drop the field, ``fields_get`` hides it, and read, search, write and
+        export raise an AccessError. Fields whose module already restricts
+        them keep that restriction. After an edit of the map (``signal``),
+        other workers reload their registry, which calls this again.
+        """
+        registry = self.env.registry
+        wanted = self._sensitive_orm_fields()
+        previous = getattr(registry, "_gdpr_restricted_fields", set())
+        for field in previous - wanted:
+            field.groups = field._gdpr_declared_groups
+        for field in wanted:
+            if not hasattr(field, "_gdpr_declared_groups"):
+                field._gdpr_declared_groups = field.groups
+            if not field._gdpr_declared_groups:
+                field.groups = SENSITIVE_GROUP
+        registry._gdpr_restricted_fields = wanted
+        if signal and wanted != previous:
+            registry.clear_cache("templates")
+            registry.registry_invalidated = True

@@ -1,0 +1,139 @@
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import GdprCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccess(GdprCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = cls.env["res.partner.bank"].create(
+            {"partner_id": cls.partner.id, "acc_number": "PL61109010140000071219812874"}
+        )
+
+    def test_groups(self):
+        dpo = self.env.ref("crm_gdpr.group_gdpr_dpo")
+        self.assertTrue(self.dpo_user.has_group("crm_gdpr.group_gdpr_sensitive"))
+        self.assertTrue(self.dpo_user.has_group("crm_gdpr.group_gdpr_export"))
+        self.assertIn(self.env.ref("base.user_admin"), dpo.users)
+        self.assertFalse(self.sales_user.has_group("crm_gdpr.group_gdpr_sensitive"))
+        self.assertFalse(self.sensitive_user.has_group("crm_gdpr.group_gdpr_dpo"))
+
+    def test_sales_user_cannot_read_sensitive_fields(self):
+        partner = self.partner.with_user(self.sales_user)
+        bank = self.bank.with_user(self.sales_user)
+        with self.assertRaises(AccessError):
+            partner.read(["bank_ids"])
+        with self.assertRaises(AccessError):
+            bank.read(["acc_number"])
+        with self.assertRaises(AccessError):
+            bank.search_read([], ["acc_holder_name"])
+        with self.assertRaises(AccessError):
+            partner.web_read({"bank_ids": {"fields": {"acc_number": {}}}})
+        with self.assertRaises(AccessError):
+            bank.search([("acc_number", "like", "PL61")])
+        with self.assertRaises(AccessError):
+            bank.write({"acc_number": "PL00"})
+        self.assertNotIn("bank_ids", partner.fields_get())
+        self.assertNotIn("acc_number", bank.fields_get())
+        # the account number is its display name: masked
+        self.assertEqual(bank.display_name, "*" * 24 + "2874")
+        self.assertNotIn("bank_ids", partner.search_read([("id", "=", partner.id)])[0])
+
+    def test_sales_user_cannot_export_sensitive_fields(self):
+        exporter = self.env.ref("base.group_allow_export")
+        self.sales_user.groups_id += exporter
+        partner = self.partner.with_user(self.sales_user)
+        with self.assertRaises(AccessError):
+            partner.export_data(["name", "bank_ids/acc_number"])
+        with self.assertRaises(AccessError):
+            self.bank.with_user(self.sales_user).export_data(["acc_number"])
+        rows = partner.export_data(["name", "email"])["datas"]
+        self.assertEqual(rows, [["Jan Kowalski", "jan.kowalski@example.pl"]])
+
+    def test_sensitive_group_reads_them(self):
+        bank = self.bank.with_user(self.sensitive_user)
+        self.assertEqual(
+            bank.read(["acc_number"])[0]["acc_number"], "PL61109010140000071219812874"
+        )
+        self.assertEqual(bank.display_name, "PL61109010140000071219812874")
+        self.assertEqual(
+            self.partner.with_user(self.sensitive_user).read(["bank_ids"])[0][
+                "bank_ids"
+            ],
+            self.bank.ids,
+        )
+        arch = (
+            self.env["res.partner.bank"]
+            .with_user(self.sensitive_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="acc_number"', arch)
+        arch = (
+            self.env["res.partner.bank"]
+            .with_user(self.sales_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn('name="acc_number"', arch)
+
+    def test_stock_flows_keep_working_for_sales_user(self):
+        Partner = self.env["res.partner"].with_user(self.sales_user)
+        company = Partner.create(
+            {"name": "Firma SA", "is_company": True, "vat": "PL1234567883"}
+        )
+        with Form(Partner) as contact_form:
+            contact_form.name = "Anna Nowak"
+            contact_form.parent_id = company
+            contact_form.email = "anna@firma.pl"
+        contact = contact_form.record
+        self.assertEqual(contact.commercial_partner_id, company)
+        with Form(company) as company_form:
+            company_form.website = "https://firma.pl"
+        self.assertTrue(Partner.name_search("Anna"))
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.sales_user)
+            .create(
+                {
+                    "name": "Offer",
+                    "contact_name": "Piotr Zielinski",
+                    "email_from": "piotr@example.pl",
+                    "partner_name": "Zielinski Sp",
+                }
+            )
+        )
+        lead._handle_partner_assignment(create_missing=True)
+        self.assertEqual(lead.partner_id.email, "piotr@example.pl")
+        with Form(lead) as lead_form:
+            lead_form.phone = "+48 600 100 200"
+        self.assertTrue(
+            lead.partner_id.with_user(self.sales_user).read(["name", "email", "phone"])
+        )
+
+    def test_consents_multi_company(self):
+        other = self.env["res.company"].create({"name": "Other Company"})
+        foreign = self.env["res.partner"].create(
+            {
+                "name": "Foreign Contact",
+                "email": "f@example.com",
+                "company_id": other.id,
+            }
+        )
+        self.Consent._record_decision(foreign, self.marketing, "given")
+        consents = self.Consent.with_user(self.sales_user).search(
+            [("partner_id", "=", foreign.id)]
+        )
+        self.assertFalse(consents)
+        history = self.History.with_user(self.sales_user).search(
+            [("partner_id", "=", foreign.id)]
+        )
+        self.assertFalse(history)
+        self.sales_user.company_ids += other
+        consents = (
+            self.Consent.with_user(self.sales_user)
+            .with_context(allowed_company_ids=[self.env.company.id, other.id])
+            .search([("partner_id", "=", foreign.id)])
+        )
+        self.assertEqual(consents.state, "given")
