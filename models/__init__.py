@@ -6,6 +6,7 @@ from . import gdpr_field
 from . import gdpr_consent
 from . import gdpr_consent_history
 from . import base
+from . import ir_ui_view
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -214,8 +214,10 @@ class GdprField(models.Model):
 
     @api.model
     def _sensitive_orm_fields(self):
-        """The ORM fields the map restricts, with their copies in models that
-        inherit them through ``_inherits`` (e.g. res.users from res.partner)."""
+        """The ORM fields the map restricts: the sensitive fields, the fields
+        computed from them on the same model (but ``display_name``, which
+        every record needs), and their copies in models that inherit them
+        through ``_inherits`` (e.g. res.users from res.partner)."""
         self.flush_model(["model", "field_name", "sensitivity", "active"])
         self.env.cr.execute(
             SQL(
@@ -229,11 +231,22 @@ class GdprField(models.Model):
             model = registry.get(model_name)
             if model is None or field_name not in model._fields:
                 continue
-            result.add(model._fields[field_name])
-            for child_name in model._inherits_children:
-                child_field = registry[child_name]._fields.get(field_name)
-                if child_field is not None and child_field.inherited:
-                    result.add(child_field)
+            restricted = {model._fields[field_name]} | {
+                field
+                for field in model._fields.values()
+                if field.compute
+                and field.name != "display_name"
+                and any(
+                    dep.split(".")[0] == field_name
+                    for dep in registry.field_depends.get(field, ())
+                )
+            }
+            for field in restricted:
+                result.add(field)
+                for child_name in model._inherits_children:
+                    child_field = registry[child_name]._fields.get(field.name)
+                    if child_field is not None and child_field.inherited:
+                        result.add(child_field)
         return result
 
     @api.model

@@ -8,7 +8,7 @@ class ResPartnerBank(models.Model):
     def _compute_display_name(self):
         """The account number is the display name of a bank account: mask it
         for users who may not read it (the map makes it sensitive)."""
-        if self._fields["acc_number"].is_accessible(self.env):
+        if self._gdpr_user_may_read("acc_number"):
             return super()._compute_display_name()
         for account in self:
             number = account.sudo().acc_number or ""

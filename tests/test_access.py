@@ -38,8 +38,10 @@ class TestAccess(GdprCase):
             bank.write({"acc_number": "PL00"})
         self.assertNotIn("bank_ids", partner.fields_get())
         self.assertNotIn("acc_number", bank.fields_get())
-        # the account number is its display name: masked
+        # the account number is its display name: masked, also when linked
+        # records compute it as superuser
         self.assertEqual(bank.display_name, "*" * 24 + "2874")
+        self.assertEqual(bank.sudo().display_name, "*" * 24 + "2874")
         self.assertNotIn("bank_ids", partner.search_read([("id", "=", partner.id)])[0])
 
     def test_sales_user_cannot_export_sensitive_fields(self):
@@ -111,6 +113,77 @@ class TestAccess(GdprCase):
         self.assertTrue(
             lead.partner_id.with_user(self.sales_user).read(["name", "email", "phone"])
         )
+
+    def test_stock_flows_with_sensitive_vat(self):
+        """The DPO hides tax numbers (seed 003): sales users keep working with
+        companies and their contacts, and cannot find a company by its VAT."""
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        self.env.ref("crm_gdpr.map_res_partner_vat").sensitivity = "sensitive"
+        company = self.env["res.partner"].create(
+            {"name": "Tajna Firma SA", "is_company": True, "vat": "PL5260250995"}
+        )
+        Partner = self.env["res.partner"].with_user(self.sales_user)
+        with Form(Partner) as contact_form:
+            contact_form.name = "Ewa Tajna"
+            contact_form.parent_id = company
+        contact = contact_form.record
+        self.assertEqual(contact.sudo().vat, "PL5260250995")
+        with Form(company.with_user(self.sales_user)) as company_form:
+            company_form.industry_id = self.env["res.partner.industry"].create(
+                {"name": "Spy"}
+            )
+            company_form.phone = "+48 22 000 00 00"
+        self.assertEqual(contact.sudo().industry_id.name, "Spy")
+        names = [name for _id, name in Partner.name_search("Tajna")]
+        self.assertIn("Tajna Firma SA", names)
+        self.assertFalse(Partner.name_search("PL5260250995"))
+        self.assertFalse(Partner.search([("display_name", "ilike", "5260250995")]))
+        self.assertTrue(self.env["res.partner"].name_search("PL5260250995"))
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.sales_user)
+            .create({"name": "Deal", "partner_id": company.id})
+        )
+        self.assertEqual(lead.partner_name, "Tajna Firma SA")
+        with self.assertRaises(AccessError):
+            contact.with_user(self.sales_user).read(["vat"])
+        # the lead shows its contact with the VAT number, but not to them
+        spec = {
+            "partner_id": {
+                "fields": {"display_name": {}},
+                "context": {"show_vat": True},
+            }
+        }
+        shown = lead.web_read(spec)[0]["partner_id"]["display_name"]
+        self.assertEqual(shown, "Tajna Firma SA")
+        lead.sudo().user_id = self.sensitive_user
+        shown = lead.with_user(self.sensitive_user).web_read(spec)[0]["partner_id"]
+        self.assertEqual(shown["display_name"], "Tajna Firma SA ‒ PL5260250995")
+
+    def test_form_drops_fields_its_conditions_use(self):
+        """A hidden field that another element's condition uses is removed
+        too, and the condition reads it as empty: the web client would
+        otherwise fail on a field it was not given."""
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        self.env.ref("crm_gdpr.map_res_partner_vat").sensitivity = "sensitive"
+        views = (
+            self.env["res.partner"]
+            .with_user(self.sales_user)
+            .get_views([(False, "form")])
+        )
+        arch = views["views"]["form"]["arch"]
+        fields = views["models"]["res.partner"]
+        for name in ("vat", "same_vat_partner_id"):
+            self.assertNotIn(name, fields)
+            self.assertNotIn(f'name="{name}"', arch)
+            self.assertNotIn(f'for="{name}"', arch)
+        self.assertIn('name="warning_tax" invisible="not False"', arch)
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.sensitive_user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('invisible="not same_vat_partner_id"', arch)
 
     def test_consents_multi_company(self):
         other = self.env["res.company"].create({"name": "Other Company"})
