@@ -45,15 +45,16 @@ class Base(models.AbstractModel):
         if self.env.su:
             return domain
 
-        def readable(path):
-            return all(
+        def readable(term):
+            # TRUE_LEAF and FALSE_LEAF name no field
+            return not isinstance(term[0], str) or all(
                 model._fields[name].is_accessible(model.env)
-                for model, name in self._gdpr_path_fields(path.split("."))
+                for model, name in self._gdpr_path_fields(term[0].split("."))
             )
 
         return [
             term
-            if not expression.is_leaf(term) or readable(term[0])
+            if not expression.is_leaf(term) or readable(term)
             else (
                 expression.TRUE_LEAF
                 if term[1] in expression.NEGATIVE_TERM_OPERATORS

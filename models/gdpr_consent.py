@@ -405,8 +405,8 @@ class GdprConsent(models.Model):
     @api.model
     def record_consent(
         self,
-        partner_id,
-        purpose_code,
+        partner_id=None,
+        purpose_code=None,
         state="given",
         channel="api",
         consent_text=None,
@@ -443,14 +443,16 @@ class GdprConsent(models.Model):
         return consent._to_dict()
 
     @api.model
-    def withdraw_consent(self, partner_id, purpose_code, channel="api", note=None):
+    def withdraw_consent(
+        self, partner_id=None, purpose_code=None, channel="api", note=None
+    ):
         """Public RPC: withdraw a given consent. Returns the consent as a dict."""
         return self.record_consent(
             partner_id, purpose_code, state="withdrawn", channel=channel, note=note
         )
 
     @api.model
-    def get_partner_consents(self, partner_id):
+    def get_partner_consents(self, partner_id=None):
         """Public RPC: the consents of a contact, as a list of dicts."""
         partner = self._get_partner(partner_id)
         return [

@@ -137,6 +137,7 @@ class TestAccess(GdprCase):
         names = [name for _id, name in Partner.name_search("Tajna")]
         self.assertIn("Tajna Firma SA", names)
         self.assertFalse(Partner.name_search("PL5260250995"))
+        self.assertTrue(Partner.name_search(""))
         self.assertFalse(Partner.search([("display_name", "ilike", "5260250995")]))
         self.assertTrue(self.env["res.partner"].name_search("PL5260250995"))
         lead = (

@@ -88,6 +88,20 @@ class TestRpc(HttpCase):
                 "There is no processing purpose with code 'no_such_purpose'",
             ),
             (
+                "omitted purpose",
+                (self.partner.id,),
+                {},
+                warning,
+                "A purpose code is required",
+            ),
+            (
+                "omitted contact",
+                (),
+                {},
+                warning,
+                "A contact id (an integer) is required",
+            ),
+            (
                 "missing purpose",
                 (self.partner.id, False),
                 {},
