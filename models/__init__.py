@@ -5,7 +5,10 @@ from . import gdpr_purpose_recipient
 from . import gdpr_field
 from . import gdpr_consent
 from . import gdpr_consent_history
+from . import gdpr_subject_key
+from . import gdpr_audit_entry
 from . import base
+from . import ir_cron
 from . import ir_ui_view
 from . import res_company
 from . import res_config_settings

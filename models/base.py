@@ -1,6 +1,11 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import AccessError
 from odoo.models import fix_import_export_id_paths
 from odoo.osv import expression
+
+from .gdpr_audit_entry import traced_as
+
+EXPORT_GROUP = "crm_gdpr.group_gdpr_export"
 
 
 class Base(models.AbstractModel):
@@ -30,11 +35,96 @@ class Base(models.AbstractModel):
     def export_data(self, fields_to_export):
         """Refuse exports of fields the user may not read, along every path
         (``bank_ids/acc_number``), as read() does: ``_export_rows`` reads
-        through the cache and would not check field groups itself."""
+        through the cache and would not check field groups itself. Exports
+        of mapped personal data need the export right and are logged."""
+        mapped = self.env["gdpr.field"]._audited_fields()
+        personal = []
         for path in fields_to_export:
             for model, name in self._gdpr_path_fields(fix_import_export_id_paths(path)):
                 model.check_field_access_rights("read", [name])
-        return super().export_data(fields_to_export)
+                if name in mapped.get(model._name, ()):
+                    personal.append(path)
+        if personal and not self.env.su and not self.env.user.has_group(EXPORT_GROUP):
+            raise AccessError(
+                _(
+                    "You are not allowed to export personal data (%(fields)s). "
+                    "Ask your data protection officer for the right "
+                    "'Export personal data'.",
+                    fields=", ".join(dict.fromkeys(personal)),
+                )
+            )
+        result = super().export_data(fields_to_export)
+        if personal:
+            self.env["gdpr.audit.entry"]._log_access("export", self, fields_to_export)
+        return result
+
+    # ------------------------------------------------------------------
+    # Audit trail: every change of a mapped field, at the lowest level
+    # (_create, _write_multi, unlink) so that computed and related
+    # fields, imports and direct writes are all caught in one place
+    # ------------------------------------------------------------------
+
+    def _gdpr_audited(self):
+        return self.env["gdpr.field"]._audited_fields().get(self._name)
+
+    def _create(self, data_list):
+        records = super()._create(data_list)
+        audited = self._gdpr_audited()
+        if audited:
+            self.env["gdpr.audit.entry"]._log_create(
+                records, [data["stored"] for data in data_list], audited
+            )
+        return records
+
+    def _write_multi(self, vals_list):
+        audited = self._gdpr_audited()
+        names = audited and audited.intersection(set().union(*vals_list))
+        if not names or not self.ids:
+            return super()._write_multi(vals_list)
+        Entry = self.env["gdpr.audit.entry"]
+        subject_column = Entry._subject_column(self)
+        old_values = Entry._read_columns(
+            self, sorted(names | {subject_column} - {None})
+        )
+        super()._write_multi(vals_list)
+        Entry._log_write(self, vals_list, old_values, names, subject_column)
+
+    def unlink(self):
+        audited = self._gdpr_audited()
+        if not audited or not self.ids:
+            return super().unlink()
+        Entry = self.env["gdpr.audit.entry"]
+        subject_column = Entry._subject_column(self)
+        columns = sorted(audited | {subject_column} - {None})
+        self.flush_recordset(columns)
+        old_values = Entry._read_columns(self, columns)
+        result = super().unlink()
+        Entry._log_unlink(self, old_values, audited, subject_column)
+        return result
+
+    def read(self, fields=None, load="_classic_read"):
+        """Log who looked at sensitive fields, from the UI or over RPC."""
+        result = super().read(fields, load)
+        restricted = getattr(self.env.registry, "_gdpr_restricted_fields", None)
+        if (
+            restricted
+            and result
+            and not self.env.su
+            and self.env["gdpr.audit.entry"]._interface() in ("ui", "rpc")
+        ):
+            looked_up = [
+                name
+                for name in result[0]
+                if name in self._fields and self._fields[name] in restricted
+            ]
+            if looked_up:
+                self.env["gdpr.audit.entry"]._log_access("lookup", self, looked_up)
+        return result
+
+    @api.model
+    def load(self, fields, data):
+        with traced_as(self.env, "import"):
+            return super().load(fields, data)
 
     @api.model
     def _search_display_name(self, operator, value):

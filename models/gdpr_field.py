@@ -1,8 +1,25 @@
-from odoo import _, api, fields, models
+from collections import defaultdict
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 SENSITIVE_GROUP = "crm_gdpr.group_gdpr_sensitive"
+# field types the chatter can track (mail.tracking.value)
+TRACKABLE_TYPES = {
+    "boolean",
+    "char",
+    "date",
+    "datetime",
+    "float",
+    "integer",
+    "many2one",
+    "monetary",
+    "selection",
+    "text",
+}
+# the trail's own models are not traced through the ORM
+UNAUDITED_MODELS = {"gdpr.audit.entry", "gdpr.subject.key"}
 
 SENSITIVITIES = [
     ("normal", "Normal"),
@@ -203,6 +220,29 @@ class GdprField(models.Model):
         self._apply_field_access()
         return result
 
+    @api.model
+    @tools.ormcache()
+    def _audited_fields(self):
+        """``{model: frozenset(field names)}``: the stored fields of the map
+        whose changes the audit trail records."""
+        cr = self.env.cr
+        if not sql.table_exists(cr, self._table):
+            return {}  # while the module installs
+        cr.execute("SELECT model, field_name FROM gdpr_field WHERE active")
+        result = defaultdict(set)
+        for model_name, field_name in cr.fetchall():
+            model = self.env.registry.get(model_name)
+            field = model is not None and model._fields.get(field_name)
+            if (
+                field
+                and field.store
+                and field.column_type
+                and not model._transient
+                and model_name not in UNAUDITED_MODELS
+            ):
+                result[model_name].add(field_name)
+        return {model: frozenset(names) for model, names in result.items()}
+
     def _register_hook(self):
         super()._register_hook()
         self._apply_field_access(signal=False)
@@ -250,6 +290,32 @@ class GdprField(models.Model):
         return result
 
     @api.model
+    def _apply_tracking(self):
+        """Track the mapped fields of chatter models, so that everyone sees
+        who changed a contact's data in its chatter; the chatter shows the
+        values of a sensitive field only to those who may read it."""
+        registry = self.env.registry
+        wanted = set()
+        for model_name, names in self._audited_fields().items():
+            model = registry[model_name]
+            if "message_ids" not in model._fields:
+                continue
+            wanted.update(
+                field
+                for field in map(model._fields.get, names)
+                if field.type in TRACKABLE_TYPES and not field.inherited
+            )
+        previous = getattr(registry, "_gdpr_tracked_fields", set())
+        for field in previous - wanted:
+            field.tracking = field._gdpr_declared_tracking
+        for field in wanted - previous:
+            field._gdpr_declared_tracking = getattr(field, "tracking", None)
+            if not field._gdpr_declared_tracking:
+                field.tracking = True
+        registry._gdpr_tracked_fields = wanted
+        return wanted != previous
+
+    @api.model
     def _apply_field_access(self, signal=True):
         """Restrict the sensitive fields of the map to group_gdpr_sensitive.
 
@@ -270,6 +336,9 @@ class GdprField(models.Model):
             if not field._gdpr_declared_groups:
                 field.groups = SENSITIVE_GROUP
         registry._gdpr_restricted_fields = wanted
-        if signal and wanted != previous:
+        self.flush_model()
+        registry.clear_cache()
+        tracking_changed = self._apply_tracking()
+        if signal and (wanted != previous or tracking_changed):
             registry.clear_cache("templates")
             registry.registry_invalidated = True

@@ -10,3 +10,9 @@ class ResConfigSettings(models.TransientModel):
     gdpr_privacy_policy_url = fields.Char(
         related="company_id.gdpr_privacy_policy_url", readonly=False
     )
+    gdpr_audit_retention_months = fields.Integer(
+        string="Keep the audit trail (months)",
+        config_parameter="crm_gdpr.audit_retention_months",
+        help="Entries older than this are purged by a scheduled action, "
+        "keeping the hash chain verifiable. 0 keeps them for ever.",
+    )

@@ -3,4 +3,6 @@ from . import test_personal_data_map
 from . import test_consent
 from . import test_access
 from . import test_rpc
+from . import test_audit_trail
+from . import test_audit_rpc
 from . import test_ui

@@ -52,8 +52,11 @@ class TestAccess(GdprCase):
             partner.export_data(["name", "bank_ids/acc_number"])
         with self.assertRaises(AccessError):
             self.bank.with_user(self.sales_user).export_data(["acc_number"])
-        rows = partner.export_data(["name", "email"])["datas"]
-        self.assertEqual(rows, [["Jan Kowalski", "jan.kowalski@example.pl"]])
+        # even normal personal data needs the export right
+        with self.assertRaises(AccessError):
+            partner.export_data(["name", "email"])
+        rows = self.partner.with_user(self.export_user).export_data(["name", "email"])
+        self.assertEqual(rows["datas"], [["Jan Kowalski", "jan.kowalski@example.pl"]])
 
     def test_sensitive_group_reads_them(self):
         bank = self.bank.with_user(self.sensitive_user)

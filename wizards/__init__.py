@@ -1,1 +1,2 @@
 from . import gdpr_consent_record_wizard
+from . import gdpr_audit_download

@@ -1,0 +1,806 @@
+import hashlib
+import json
+import logging
+import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.http import request
+from odoo.tools import SQL, split_every
+
+_logger = logging.getLogger(__name__)
+
+DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
+PENDING = "crm_gdpr.audit_pending"
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key that serialises the sealing of the chain
+SEAL_LOCK = 8_317_540_117
+RETENTION_PARAM = "crm_gdpr.audit_retention_months"
+
+OPERATIONS = [
+    ("create", "Created"),
+    ("write", "Changed"),
+    ("unlink", "Deleted"),
+    ("export", "Exported"),
+    ("lookup", "Looked up"),
+    ("erase", "Erased"),
+    ("purge", "Trail purged"),
+]
+INTERFACES = [
+    ("ui", "User interface"),
+    ("rpc", "XML-RPC / JSON-RPC"),
+    ("import", "Import"),
+    ("cron", "Scheduled action"),
+    ("system", "System"),
+]
+# the columns an entry's hash covers, in this order
+HASHED_COLUMNS = (
+    "id",
+    "seal_seq",
+    "date",
+    "user_id",
+    "operation",
+    "interface",
+    "model",
+    "res_id",
+    "subject_key_id",
+    "field_names",
+    "payload",
+    "record_count",
+    "res_ids",
+    "anchor_seq",
+    "anchor_hash",
+)
+SELECT_HASHED = SQL(", ".join(HASHED_COLUMNS) + ", prev_hash, entry_hash")
+# what the collected entries hold, written as is
+ENTRY_COLUMNS = (
+    "date",
+    "user_id",
+    "operation",
+    "interface",
+    "model",
+    "res_id",
+    "field_names",
+    "record_count",
+    "res_ids",
+    "anchor_seq",
+    "anchor_hash",
+)
+# the columns an entry is inserted with, and their SQL types
+INSERTED_COLUMNS = {
+    "date": "timestamp",
+    "user_id": "int4",
+    "operation": "varchar",
+    "interface": "varchar",
+    "model": "varchar",
+    "res_id": "int4",
+    "subject_key_id": "int4",
+    "field_names": "varchar",
+    "payload": "text",
+    "record_count": "int4",
+    "res_ids": "text",
+    "anchor_seq": "int4",
+    "anchor_hash": "varchar",
+}
+
+# The interface of the changes made in the current block of code. A context
+# variable rather than the Odoo context: the ORM flushes with an empty one.
+_interface = ContextVar("crm_gdpr_interface", default=None)
+
+
+@contextmanager
+def traced_as(env, interface):
+    """Trace the changes made inside the block as coming from ``interface``
+    ("rpc", "import", "cron"); with ``env``, they are flushed before the
+    block ends."""
+    token = _interface.set(interface)
+    try:
+        yield
+        if env is not None:
+            env.flush_all()
+    finally:
+        _interface.reset(token)
+
+
+PLAIN_TYPES = {str, int, float, bool, type(None)}
+
+
+def _plain(value):
+    """A database value as JSON can hold it."""
+    if type(value) in PLAIN_TYPES:
+        return value
+    value = getattr(value, "adapted", value)  # psycopg2 Json wrapper
+    if isinstance(value, models.BaseModel):
+        return value.ids if len(value) != 1 else value.id
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return "<binary>"
+    if isinstance(value, str):
+        return str(value)  # Markup
+    if value is None or isinstance(value, bool | int | float | dict | list):
+        return value
+    return str(value)  # Decimal
+
+
+def _entry_hash(prev_hash, row):
+    canonical = json.dumps([prev_hash, *(_plain(value) for value in row)])
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class GdprAuditEntry(models.Model):
+    """One line of the audit trail: a change, export or lookup of personal data.
+
+    Entries are written with SQL at the end of the transaction that made the
+    change (a precommit hook collects the changes of the whole transaction),
+    then sealed into a hash chain right after commit, in a transaction of
+    their own, so that concurrent writers never conflict on the chain. The
+    values of a person are encrypted with that person's key
+    (``gdpr.subject.key``): destroying the key erases them from the trail.
+    Nobody can edit or delete entries through the ORM.
+    """
+
+    _name = "gdpr.audit.entry"
+    _description = "Audit Trail Entry"
+    _order = "id desc"
+    _log_access = False
+    _rec_name = "id"
+
+    date = fields.Datetime(readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", readonly=True, index=True, ondelete="restrict"
+    )
+    operation = fields.Selection(OPERATIONS, readonly=True, index=True)
+    interface = fields.Selection(INTERFACES, readonly=True)
+    model = fields.Char(readonly=True, index=True)
+    res_id = fields.Integer("Record ID", readonly=True, index=True)
+    subject_key_id = fields.Many2one(
+        "gdpr.subject.key",
+        string="Person",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(
+        related="subject_key_id.partner_id", string="Contact", readonly=True
+    )
+    field_names = fields.Char("Fields", readonly=True)
+    payload = fields.Text(
+        "Encrypted values",
+        readonly=True,
+        help="Old and new values, encrypted with the person's key.",
+    )
+    record_count = fields.Integer("Records", readonly=True)
+    res_ids = fields.Text("Record IDs", readonly=True)
+    anchor_seq = fields.Integer(readonly=True, help="Purge: the last purged link.")
+    anchor_hash = fields.Char(
+        readonly=True, help="Purge: the hash of the last purged link."
+    )
+    seal_seq = fields.Integer("Link", readonly=True, index=True)
+    prev_hash = fields.Char("Previous hash", readonly=True)
+    entry_hash = fields.Char("Hash", readonly=True)
+    values_erased = fields.Boolean(compute="_compute_changes")
+    changes_display = fields.Text("Changes", compute="_compute_changes")
+
+    _sql_constraints = [
+        ("seal_seq_unique", "UNIQUE(seal_seq)", "A link of the chain is unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Immutability
+    # ------------------------------------------------------------------
+
+    # the trail is written with SQL only: these refuse, never call super
+    # pylint: disable=method-required-super
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise AccessError(_("Audit trail entries are written by the system only."))
+
+    def write(self, vals):
+        raise AccessError(_("Audit trail entries cannot be changed."))
+
+    def unlink(self):
+        raise AccessError(
+            _("Audit trail entries cannot be deleted; set a retention period instead.")
+        )
+
+    # pylint: enable=method-required-super
+
+    # ------------------------------------------------------------------
+    # Collecting entries
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _interface(self):
+        if interface := _interface.get():
+            return interface
+        if self.env.context.get("import_file"):
+            return "import"
+        if getattr(threading.current_thread(), "type", None) == "cron":
+            return "cron"
+        if not request:
+            return "system"
+        if request.httprequest.path.startswith(("/xmlrpc", "/jsonrpc")):
+            return "rpc"
+        return "ui"
+
+    @api.model
+    def _subject_column(self, model):
+        """The column naming the person a record is about, if not itself."""
+        field = model._fields.get("partner_id")
+        if (
+            model._name != "res.partner"
+            and field
+            and field.type == "many2one"
+            and field.comodel_name == "res.partner"
+            and field.store
+        ):
+            return "partner_id"
+        return None
+
+    @api.model
+    def _entry_factory(self):
+        """A function making entries of the current user, time and
+        interface, which are worked out once for a whole batch."""
+        common = {
+            "date": self.env.cr.now().replace(microsecond=0),
+            "user_id": self.env.uid,
+            "interface": self._interface(),
+            "res_id": None,
+            "subject": None,
+            "field_names": None,
+            "changes": None,
+            "record_count": 1,
+            "res_ids": None,
+            "anchor_seq": None,
+            "anchor_hash": None,
+        }
+
+        def new_entry(operation, model, **values):
+            return {**common, "operation": operation, "model": model, **values}
+
+        return new_entry
+
+    @api.model
+    def _new_entry(self, operation, model, **values):
+        return self._entry_factory()(operation, model, **values)
+
+    @api.model
+    def _queue(self, entries):
+        """Keep entries until the transaction commits: its changes are then
+        written in one go, or dropped with it when it rolls back."""
+        if not entries:
+            return
+        cr = self.env.cr
+        pending = cr.precommit.data.get(PENDING)
+        if pending is None:
+            pending = cr.precommit.data[PENDING] = []
+            cr.precommit.add(self.with_user(SUPERUSER_ID)._write_queue)
+        pending.extend(entries)
+
+    @api.model
+    def _read_columns(self, records, names):
+        """``{id: {column: value}}`` of ``records`` as stored, in one query
+        per thousand records."""
+        result = {}
+        for ids in split_every(1000, records.ids):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in names),
+                    SQL.identifier(records._table),
+                    list(ids),
+                )
+            )
+            result.update(
+                {
+                    row[0]: dict(zip(names, row[1:], strict=True))
+                    for row in self.env.cr.fetchall()
+                }
+            )
+        return result
+
+    @api.model
+    def _subject(self, model, res_id, partner_id):
+        if partner_id:
+            return ("res.partner", partner_id)
+        return (model._name, res_id)
+
+    @api.model
+    def _log_create(self, records, stored_list, audited):
+        subject_column = self._subject_column(records)
+        new_entry = self._entry_factory()
+        names = sorted(audited)
+        entries = []
+        for record, stored in zip(records, stored_list, strict=True):
+            changes = {
+                name: [None, _plain(stored[name])]
+                for name in names
+                if name in stored and stored[name] not in (None, False, "")
+            }
+            entries.append(
+                new_entry(
+                    "create",
+                    records._name,
+                    res_id=record.id,
+                    subject=self._subject(
+                        records,
+                        record.id,
+                        subject_column and _plain(stored.get(subject_column)),
+                    ),
+                    field_names=",".join(changes),
+                    changes=changes,
+                )
+            )
+        self._queue(entries)
+
+    @api.model
+    def _log_write(self, records, vals_list, old_values, names, subject_column):
+        new_entry = self._entry_factory()
+        entries = []
+        for record, vals in zip(records, vals_list, strict=True):
+            old = old_values.get(record.id)
+            if old is None:
+                continue
+            changes = {}
+            for name in sorted(names & vals.keys()):
+                before, after = _plain(old[name]), _plain(vals[name])
+                if before != after and (before or after):
+                    changes[name] = [before, after]
+            if not changes:
+                continue
+            partner_id = subject_column and _plain(
+                vals.get(subject_column, old[subject_column])
+            )
+            entries.append(
+                new_entry(
+                    "write",
+                    records._name,
+                    res_id=record.id,
+                    subject=self._subject(records, record.id, partner_id),
+                    field_names=",".join(changes),
+                    changes=changes,
+                )
+            )
+        self._queue(entries)
+
+    @api.model
+    def _log_unlink(self, records, old_values, audited, subject_column):
+        new_entry = self._entry_factory()
+        entries = []
+        for res_id, old in old_values.items():
+            changes = {
+                name: [_plain(old[name]), None]
+                for name in sorted(audited)
+                if old.get(name) not in (None, False, "")
+            }
+            entries.append(
+                new_entry(
+                    "unlink",
+                    records._name,
+                    res_id=res_id,
+                    subject=self._subject(
+                        records, res_id, subject_column and old.get(subject_column)
+                    ),
+                    field_names=",".join(changes),
+                    changes=changes,
+                )
+            )
+        self._queue(entries)
+
+    @api.model
+    def _log_access(self, operation, records, field_names):
+        """One entry for an export or a lookup of ``records``: who, which
+        fields, how many records and which ids; no values."""
+        self._queue(
+            [
+                self._new_entry(
+                    operation,
+                    records._name,
+                    res_id=records.id if len(records) == 1 else None,
+                    subject=(records._name, records.id)
+                    if len(records) == 1 and records._name == "res.partner"
+                    else None,
+                    field_names=",".join(field_names),
+                    record_count=len(records),
+                    res_ids=",".join(map(str, records.ids)),
+                )
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Writing and sealing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _write_queue(self):
+        """Write the entries the transaction collected, values encrypted with
+        the key of their person: a few queries whatever their number."""
+        cr = self.env.cr
+        pending = cr.precommit.data.pop(PENDING, None)
+        if not pending:
+            return
+        ciphers = self.env["gdpr.subject.key"]._live_ciphers(
+            {entry["subject"] for entry in pending if entry["subject"]}
+        )
+        columns = {column: [] for column in INSERTED_COLUMNS}
+        for entry in pending:
+            key_id, cipher = ciphers.get(entry["subject"], (None, None))
+            payload = None
+            if cipher is not None and entry["changes"] is not None:
+                payload = cipher.encrypt(json.dumps(entry["changes"]).encode())
+            for column, value in (
+                ("subject_key_id", key_id),
+                ("payload", payload),
+                *((column, entry[column]) for column in ENTRY_COLUMNS),
+            ):
+                columns[column].append(value)
+        cr.execute(
+            SQL(
+                "INSERT INTO gdpr_audit_entry (%s) SELECT * FROM unnest(%s)",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                SQL(", ").join(
+                    SQL("%s::%s[]", values, SQL(INSERTED_COLUMNS[column]))
+                    for column, values in columns.items()
+                ),
+            )
+        )
+        if "crm_gdpr.seal" not in cr.postcommit.data:
+            cr.postcommit.data["crm_gdpr.seal"] = True
+            cr.postcommit.add(self._seal_after_commit)
+
+    def _seal_after_commit(self):
+        """Seal the new entries in a transaction of their own; a concurrent
+        sealer already doing it, or a failure, leaves them for the next one
+        (or the hourly scheduled action)."""
+        try:
+            with self.env.registry.cursor() as cr:
+                self.with_env(self.env(cr=cr))._seal_chain(wait=False)
+        except Exception:  # noqa: BLE001 - sealing is retried later
+            _logger.info("Audit trail sealing postponed", exc_info=True)
+
+    @api.model
+    def _seal_chain(self, wait=True):
+        """Link the unsealed entries into the hash chain, in id order.
+        Returns how many were sealed."""
+        cr = self.env.cr
+        lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        cr.execute(SQL("SELECT %s(%s)", SQL(lock), SEAL_LOCK))
+        if not wait and not cr.fetchone()[0]:
+            return 0
+        cr.execute(
+            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
+            "WHERE seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1"
+        )
+        seq, prev_hash = cr.fetchone() or (0, GENESIS)
+        sealed = 0
+        while True:
+            cr.execute(
+                SQL(
+                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq IS NULL "
+                    "ORDER BY id LIMIT 5000",
+                    SELECT_HASHED,
+                )
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            ids, seqs, prevs, hashes = [], [], [], []
+            for row in rows:
+                seq += 1
+                entry_hash = _entry_hash(
+                    prev_hash, (row[0], seq, *row[2 : len(HASHED_COLUMNS)])
+                )
+                ids.append(row[0])
+                seqs.append(seq)
+                prevs.append(prev_hash)
+                hashes.append(entry_hash)
+                prev_hash = entry_hash
+            cr.execute(
+                """UPDATE gdpr_audit_entry e
+                      SET seal_seq = l.seq, prev_hash = l.prev, entry_hash = l.hash
+                     FROM unnest(%s::int4[], %s::int4[], %s::varchar[], %s::varchar[])
+                          AS l(id, seq, prev, hash)
+                    WHERE e.id = l.id""",
+                [ids, seqs, prevs, hashes],
+            )
+            sealed += len(rows)
+        if sealed:
+            self.invalidate_model(["seal_seq", "prev_hash", "entry_hash"])
+        return sealed
+
+    @api.model
+    def _cron_seal(self):
+        self._seal_chain()
+
+    @api.model
+    def _flush_trail(self):
+        """Write and seal what the current transaction collected so far."""
+        self.env.flush_all()
+        self.with_user(SUPERUSER_ID)._write_queue()
+        self._seal_chain()
+
+    # ------------------------------------------------------------------
+    # Verification
+    # ------------------------------------------------------------------
+
+    def _check_dpo(self):
+        if not self.env.user.has_group(DPO_GROUP):
+            raise AccessError(
+                _("Only the data protection officer can read the audit trail.")
+            )
+
+    @api.model
+    def verify_chain(self):
+        """Check every link of the chain, from the oldest entry kept.
+
+        Returns ``{"valid", "checked", "first_broken_id", "reason"}``.
+        """
+        self._check_dpo()
+        self._flush_trail()
+        cr = self.env.cr
+        # after a purge the chain starts at the link its anchor names
+        cr.execute(
+            "SELECT anchor_seq, anchor_hash FROM gdpr_audit_entry "
+            "WHERE operation = 'purge' AND seal_seq IS NOT NULL "
+            "ORDER BY seal_seq DESC LIMIT 1"
+        )
+        anchor_seq, prev_hash = cr.fetchone() or (0, GENESIS)
+        expected_seq = anchor_seq + 1
+        checked = 0
+        last_seq = 0
+        while True:
+            cr.execute(
+                SQL(
+                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq > %s "
+                    "ORDER BY seal_seq LIMIT 10000",
+                    SELECT_HASHED,
+                    last_seq,
+                )
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                entry_id, seq = row[0], row[1]
+                stored_prev, stored_hash = row[-2], row[-1]
+                reason = None
+                if seq != expected_seq:
+                    reason = _(
+                        "Links %(first)s to %(last)s are missing: entries were "
+                        "deleted.",
+                        first=expected_seq,
+                        last=seq - 1,
+                    )
+                elif stored_prev != prev_hash:
+                    reason = _("The entry does not follow the previous one.")
+                elif _entry_hash(prev_hash, row[: len(HASHED_COLUMNS)]) != stored_hash:
+                    reason = _("The entry was altered after it was written.")
+                if reason:
+                    return {
+                        "valid": False,
+                        "checked": checked,
+                        "first_broken_id": entry_id,
+                        "reason": reason,
+                    }
+                checked += 1
+                prev_hash = stored_hash
+                expected_seq += 1
+                last_seq = seq
+        return {
+            "valid": True,
+            "checked": checked,
+            "first_broken_id": False,
+            "reason": "",
+        }
+
+    @api.model
+    def action_verify_chain(self):
+        result = self.verify_chain()
+        if result["valid"]:
+            message = _(
+                "The audit trail is intact: %s entries checked.", result["checked"]
+            )
+        else:
+            message = _(
+                "The audit trail is broken at entry %(id)s: %(reason)s",
+                id=result["first_broken_id"],
+                reason=result["reason"],
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Audit trail verification"),
+                "message": message,
+                "type": "success" if result["valid"] else "danger",
+                "sticky": not result["valid"],
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Reading
+    # ------------------------------------------------------------------
+
+    def _decrypted_changes(self):
+        """``{entry id: changes dict, or None when erased or valueless}``."""
+        ciphers = (
+            self.env["gdpr.subject.key"]
+            .sudo()
+            ._ciphers_by_id(set(self.sudo().subject_key_id.ids))
+        )
+        result = {}
+        for entry in self.sudo():
+            cipher = ciphers.get(entry.subject_key_id.id)
+            changes = None
+            if entry.payload and cipher:
+                plain = cipher.decrypt(entry.payload)
+                changes = json.loads(plain) if plain is not None else None
+            result[entry.id] = changes
+        return result
+
+    @api.depends("payload", "subject_key_id")
+    def _compute_changes(self):
+        decrypted = self._decrypted_changes()
+        for entry in self:
+            changes = decrypted.get(entry.id)
+            entry.values_erased = bool(entry.payload) and changes is None
+            if entry.values_erased:
+                entry.changes_display = _("The values were erased with the person.")
+            elif changes:
+                entry.changes_display = "\n".join(
+                    f"{entry._field_label(name)}: {entry._format_value(old)} → "
+                    f"{entry._format_value(new)}"
+                    for name, (old, new) in changes.items()
+                )
+            else:
+                entry.changes_display = False
+
+    def _field_label(self, name):
+        model = self.env.registry.get(self.model)
+        field = model is not None and model._fields.get(name)
+        return f"{field.string} ({name})" if field else name
+
+    @staticmethod
+    def _format_value(value):
+        return "∅" if value in (None, False, "") else str(value)
+
+    def _to_dict(self, changes):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "date": fields.Datetime.to_string(self.date),
+            "user_id": self.user_id.id,
+            "user": self.user_id.sudo().display_name,
+            "operation": self.operation,
+            "interface": self.interface,
+            "model": self.model,
+            "res_id": self.res_id,
+            "person_key_id": self.subject_key_id.id,
+            "partner_id": self.partner_id.id,
+            "fields": self.field_names.split(",") if self.field_names else [],
+            "changes": changes,
+            "values_erased": bool(self.payload) and changes is None,
+            "record_count": self.record_count,
+            "res_ids": [int(i) for i in self.res_ids.split(",")]
+            if self.res_ids
+            else [],
+            "link": self.seal_seq,
+            "prev_hash": self.prev_hash,
+            "hash": self.entry_hash,
+        }
+
+    @staticmethod
+    def _rpc_safe(value):
+        """XML-RPC has no None: empty values are False, as everywhere in Odoo."""
+        if isinstance(value, dict):
+            return {key: GdprAuditEntry._rpc_safe(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [GdprAuditEntry._rpc_safe(item) for item in value]
+        return False if value is None else value
+
+    @api.model
+    def read_trail(self, domain=None, limit=80, offset=0):
+        """The trail's entries matching ``domain``, newest first, with their
+        decrypted values; for the DPO only."""
+        self._check_dpo()
+        self._flush_trail()
+        entries = self.search(domain or [], limit=limit, offset=offset)
+        decrypted = entries._decrypted_changes()
+        return [
+            self._rpc_safe(entry._to_dict(decrypted[entry.id])) for entry in entries
+        ]
+
+    # ------------------------------------------------------------------
+    # Erasure and retention
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _erase_subjects(self, *recordsets):
+        """Erase what the trail holds about the people ``recordsets`` stand
+        for (contacts, or records without a contact such as leads), by
+        destroying their keys. Who did what and when, and the chain, stay.
+
+        Call it after the erasure's own changes are made: they are written
+        to the trail first, encrypted with the keys about to be destroyed.
+        Returns the destroyed keys.
+        """
+        self._flush_trail()
+        subjects = {
+            (record._name, record.id) for records in recordsets for record in records
+        }
+        keys = self.env["gdpr.subject.key"].sudo()._destroy(subjects)
+        if keys:
+            self._queue(
+                [
+                    self._new_entry(
+                        "erase",
+                        "gdpr.subject.key",
+                        record_count=len(keys),
+                        res_ids=",".join(map(str, keys.ids)),
+                    )
+                ]
+            )
+        return keys
+
+    @api.model
+    def _purge_batch(self, cutoff, batch_size=5000):
+        """Delete the oldest entries written before ``cutoff``, at most
+        ``batch_size``, and append a purge entry anchoring the chain at the
+        last deleted link. The newest link always stays: the next ones are
+        sealed after it. Returns ``(deleted, remaining)``."""
+        self._flush_trail()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT LEAST(MIN(seal_seq) FILTER (WHERE date >= %s), MAX(seal_seq)) "
+            "FROM gdpr_audit_entry WHERE seal_seq IS NOT NULL",
+            [cutoff],
+        )
+        first_kept = cr.fetchone()[0]
+        # only a prefix of the chain goes, so that what stays still links up
+        cr.execute(
+            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
+            "WHERE seal_seq < %s ORDER BY seal_seq LIMIT %s",
+            [first_kept or 0, batch_size],
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0, 0
+        last_seq, last_hash = rows[-1]
+        cr.execute("DELETE FROM gdpr_audit_entry WHERE seal_seq <= %s", [last_seq])
+        deleted = cr.rowcount
+        self.invalidate_model()
+        self._queue(
+            [
+                self._new_entry(
+                    "purge",
+                    self._name,
+                    record_count=deleted,
+                    anchor_seq=last_seq,
+                    anchor_hash=last_hash,
+                )
+            ]
+        )
+        self._flush_trail()
+        cr.execute(
+            "SELECT COUNT(*) FROM gdpr_audit_entry WHERE seal_seq < %s", [first_kept]
+        )
+        return deleted, cr.fetchone()[0]
+
+    @api.model
+    def _cron_purge(self, batch_size=5000):
+        """Purge one batch of entries older than the retention period; the
+        scheduled action runs again at once while entries remain."""
+        months = int(
+            self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, 0)
+        )
+        if months <= 0:
+            return
+        cutoff = fields.Datetime.now() - relativedelta(months=months)
+        deleted, remaining = self._purge_batch(cutoff, batch_size)
+        self.env["ir.cron"]._notify_progress(done=deleted, remaining=remaining)

@@ -1,0 +1,135 @@
+from xmlrpc.client import Fault
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SALESMAN
+
+ACCESS_ERROR = 4  # Odoo's XML-RPC fault code
+
+
+@tagged("post_install", "-at_install")
+class TestAuditRpc(HttpCase):
+    """The trail over XML-RPC and from the web client: the interface each
+    change came from, lookups, exports, and the DPO's methods."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_user = new_test_user(cls.env, "audit_rpc_sales", groups=SALESMAN)
+        cls.sensitive_user = new_test_user(
+            cls.env,
+            "audit_rpc_sensitive",
+            groups=f"{SALESMAN},crm_gdpr.group_gdpr_sensitive",
+        )
+        cls.dpo_user = new_test_user(
+            cls.env, "audit_rpc_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
+        )
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Maria Popa", "email": "maria.popa@example.ro"}
+        )
+        cls.Entry = cls.env["gdpr.audit.entry"]
+
+    def setUp(self):
+        super().setUp()
+        self.Entry._flush_trail()  # what the set-up wrote comes first
+
+    def call(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    def last_entry(self):
+        self.Entry._flush_trail()
+        return self.Entry.search([], limit=1)
+
+    def test_rpc_and_ui_changes_are_told_apart(self):
+        self.call(
+            self.sales_user,
+            "res.partner",
+            "write",
+            [self.partner.id],
+            {"phone": "+40 1"},
+        )
+        entry = self.last_entry()
+        self.assertEqual((entry.operation, entry.interface), ("write", "rpc"))
+        self.assertEqual(entry.user_id, self.sales_user)
+
+        self.authenticate(self.sales_user.login, self.sales_user.login)
+        self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.partner/write",
+            {
+                "model": "res.partner",
+                "method": "write",
+                "args": [[self.partner.id], {"phone": "+40 2"}],
+                "kwargs": {},
+            },
+        )
+        entry = self.last_entry()
+        self.assertEqual((entry.operation, entry.interface), ("write", "ui"))
+
+    def test_lookup_of_sensitive_fields_is_logged(self):
+        self.env.ref("crm_gdpr.map_res_partner_vat").sensitivity = "sensitive"
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        self.partner.vat = "RO18547290"
+        self.call(
+            self.sensitive_user,
+            "res.partner",
+            "read",
+            [self.partner.id],
+            ["name", "vat"],
+        )
+        entry = self.last_entry()
+        self.assertEqual((entry.operation, entry.interface), ("lookup", "rpc"))
+        self.assertEqual(entry.field_names, "vat")
+        self.assertEqual(entry.res_id, self.partner.id)
+        self.call(
+            self.sensitive_user, "res.partner", "read", [self.partner.id], ["name"]
+        )
+        self.assertEqual(
+            self.last_entry(), entry, "reading normal fields is not logged"
+        )
+
+    @mute_logger("odoo.http")
+    def test_export_over_rpc_refused_then_allowed(self):
+        with self.assertRaises(Fault) as raised:
+            self.call(
+                self.sales_user,
+                "res.partner",
+                "export_data",
+                [self.partner.id],
+                ["email"],
+            )
+        self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
+        self.assertIn(
+            "not allowed to export personal data", raised.exception.faultString
+        )
+        rows = self.call(
+            self.dpo_user, "res.partner", "export_data", [self.partner.id], ["email"]
+        )
+        self.assertEqual(rows["datas"], [["maria.popa@example.ro"]])
+        entry = self.last_entry()
+        self.assertEqual((entry.operation, entry.interface), ("export", "rpc"))
+
+    @mute_logger("odoo.http")
+    def test_read_and_verify_for_the_dpo_only(self):
+        self.partner.write({"email": "maria@example.ro"})
+        trail = self.call(
+            self.dpo_user,
+            "gdpr.audit.entry",
+            "read_trail",
+            [("partner_id", "=", self.partner.id)],
+            limit=10,
+        )
+        self.assertEqual(
+            trail[0]["changes"]["email"], ["maria.popa@example.ro", "maria@example.ro"]
+        )
+        result = self.call(self.dpo_user, "gdpr.audit.entry", "verify_chain")
+        self.assertTrue(result["valid"], result)
+        for method in ("read_trail", "verify_chain"):
+            with self.subTest(method), self.assertRaises(Fault) as raised:
+                self.call(self.sales_user, "gdpr.audit.entry", method)
+            self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
+        with self.assertRaises(Fault) as raised:
+            self.call(self.dpo_user, "gdpr.audit.entry", "unlink", [trail[0]["id"]])
+        self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
