@@ -103,22 +103,20 @@ class Base(models.AbstractModel):
         return result
 
     def read(self, fields=None, load="_classic_read"):
-        """Log who looked at sensitive fields, from the UI or over RPC."""
+        """Log who looked at sensitive fields of the map, from the UI or over
+        RPC (the fields computed from them are not listed again)."""
         result = super().read(fields, load)
         restricted = getattr(self.env.registry, "_gdpr_restricted_fields", None)
-        if (
-            restricted
-            and result
-            and not self.env.su
-            and self.env["gdpr.audit.entry"]._interface() in ("ui", "rpc")
-        ):
-            looked_up = [
-                name
-                for name in result[0]
-                if name in self._fields and self._fields[name] in restricted
-            ]
-            if looked_up:
-                self.env["gdpr.audit.entry"]._log_access("lookup", self, looked_up)
+        if not (restricted and result and not self.env.su):
+            return result
+        mapped = self._gdpr_audited() or ()
+        looked_up = [
+            name
+            for name in result[0]
+            if name in mapped and self._fields[name] in restricted
+        ]
+        if looked_up and self.env["gdpr.audit.entry"]._interface() in ("ui", "rpc"):
+            self.env["gdpr.audit.entry"]._log_access("lookup", self, looked_up)
         return result
 
     @api.model

@@ -149,7 +149,6 @@ class GdprAuditEntry(models.Model):
     _description = "Audit Trail Entry"
     _order = "id desc"
     _log_access = False
-    _rec_name = "id"
 
     date = fields.Datetime(readonly=True, index=True)
     user_id = fields.Many2one(
@@ -643,6 +642,16 @@ class GdprAuditEntry(models.Model):
                 changes = json.loads(plain) if plain is not None else None
             result[entry.id] = changes
         return result
+
+    def _compute_display_name(self):
+        operations = dict(self._fields["operation"]._description_selection(self.env))
+        for entry in self:
+            entry.display_name = _(
+                "%(operation)s %(model)s #%(entry)s",
+                operation=operations.get(entry.operation, ""),
+                model=entry.model or "",
+                entry=entry.id,
+            )
 
     @api.depends("payload", "subject_key_id")
     def _compute_changes(self):
