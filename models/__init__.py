@@ -7,6 +7,11 @@ from . import gdpr_consent
 from . import gdpr_consent_history
 from . import gdpr_subject_key
 from . import gdpr_audit_entry
+from . import gdpr_erasure
+from . import gdpr_erasure_log
+from . import gdpr_erasure_log_line
+from . import gdpr_suppression
+from . import gdpr_suppression_mixin
 from . import base
 from . import ir_cron
 from . import ir_ui_view

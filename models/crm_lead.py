@@ -1,9 +1,20 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "gdpr.suppression.mixin"]
+    _gdpr_email_fields = ("email_from",)
+    _gdpr_phone_fields = ("phone", "mobile")
 
     gdpr_consent_ids = fields.One2many(
         related="partner_id.gdpr_consent_ids", string="Contact's consents"
     )
+
+    @api.depends("email_from", "phone", "mobile")
+    def _compute_gdpr_suppression_warning(self):
+        return super()._compute_gdpr_suppression_warning()
+
+    @api.onchange("email_from", "phone", "mobile")
+    def _onchange_gdpr_suppression(self):
+        return super()._onchange_gdpr_suppression()

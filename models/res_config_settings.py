@@ -16,3 +16,12 @@ class ResConfigSettings(models.TransientModel):
         help="Entries older than this are purged by a scheduled action, "
         "keeping the hash chain verifiable. 0 keeps them for ever.",
     )
+    gdpr_suppression_mode = fields.Selection(
+        [("warn", "Warn"), ("block", "Block")],
+        string="Erased people entered again",
+        config_parameter="crm_gdpr.suppression_mode",
+        default="warn",
+        help="Warn: the form warns the user who enters the e-mail address or "
+        "phone number of an erased person. Block: creating or importing them "
+        "is refused.",
+    )

@@ -9,7 +9,10 @@ DISPLAY_NAME_FIELDS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "gdpr.suppression.mixin"]
+    _gdpr_email_fields = ("email",)
+    _gdpr_phone_fields = ("phone", "mobile")
 
     gdpr_consent_ids = fields.One2many("gdpr.consent", "partner_id", string="Consents")
     gdpr_purpose_ids = fields.Many2many(
@@ -20,11 +23,25 @@ class ResPartner(models.Model):
         "that need no consent, and those the contact consented to.",
     )
 
+    gdpr_erased_date = fields.Datetime(
+        "Erased on",
+        readonly=True,
+        copy=False,
+        help="This contact was anonymised at the request of the person.",
+    )
     gdpr_audit_count = fields.Integer(
         "Audit trail entries",
         compute="_compute_gdpr_audit_count",
         groups="crm_gdpr.group_gdpr_dpo",
     )
+
+    @api.depends("email", "phone", "mobile")
+    def _compute_gdpr_suppression_warning(self):
+        return super()._compute_gdpr_suppression_warning()
+
+    @api.onchange("email", "phone", "mobile")
+    def _onchange_gdpr_suppression(self):
+        return super()._onchange_gdpr_suppression()
 
     def _compute_gdpr_audit_count(self):
         counts = dict(

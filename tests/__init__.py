@@ -6,3 +6,4 @@ from . import test_rpc
 from . import test_audit_trail
 from . import test_audit_rpc
 from . import test_ui
+from . import test_erasure

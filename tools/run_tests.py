@@ -152,13 +152,25 @@ def declared_models(files):
             bases = {ast.unparse(base) for base in node.bases}
             if not bases & {"models.Model", "models.TransientModel"}:
                 continue
-            for item in node.body:
-                if (
-                    isinstance(item, ast.Assign)
-                    and any(getattr(t, "id", None) == "_name" for t in item.targets)
-                    and isinstance(item.value, ast.Constant)
-                ):
-                    models[item.value.value] = name
+            assigned = {
+                target.id: item.value
+                for item in node.body
+                if isinstance(item, ast.Assign)
+                for target in item.targets
+                if isinstance(target, ast.Name)
+            }
+            model = assigned.get("_name")
+            if not isinstance(model, ast.Constant):
+                continue
+            # `_name` repeated in `_inherit` extends the model, e.g. with a mixin
+            inherited = assigned.get("_inherit")
+            extended = {
+                element.value
+                for element in getattr(inherited, "elts", [inherited])
+                if isinstance(element, ast.Constant)
+            }
+            if model.value not in extended:
+                models[model.value] = name
     return models
 
 
