@@ -12,6 +12,9 @@ from . import gdpr_erasure_log
 from . import gdpr_erasure_log_line
 from . import gdpr_suppression
 from . import gdpr_suppression_mixin
+from . import gdpr_request
+from . import gdpr_objection
+from . import gdpr_subject_export
 from . import base
 from . import ir_cron
 from . import ir_ui_view

@@ -11,6 +11,11 @@ class CrmLead(models.Model):
         related="partner_id.gdpr_consent_ids", string="Contact's consents"
     )
 
+    def write(self, vals):
+        if set(vals) & set(self._gdpr_audited() or ()):
+            self.partner_id._gdpr_check_restriction()
+        return super().write(vals)
+
     @api.depends("email_from", "phone", "mobile")
     def _compute_gdpr_suppression_warning(self):
         return super()._compute_gdpr_suppression_warning()

@@ -365,6 +365,23 @@ class GdprErasure(models.AbstractModel):
                 "delete" if delete else "anonymise",
                 self._map_reason("crm.lead"),
             )
+        requests = env["gdpr.request"].search(
+            [
+                "|",
+                ("partner_id", "in", partners.ids),
+                ("requester_email", "in", list(footprint.emails)),
+            ]
+        )
+        footprint.add(
+            requests,
+            "anonymise",
+            _("The request stays in the register, without the person's data."),
+        )
+        footprint.add(
+            env["gdpr.objection"].search([("partner_id", "in", partners.ids)]),
+            "delete",
+            _("Objections of the person."),
+        )
         consents = env["gdpr.consent"].search([("partner_id", "in", partners.ids)])
         footprint.add(
             consents, "delete", _("Consents of the person, with their history.")

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 # The context keys that add fields to a contact's display name.
 DISPLAY_NAME_FIELDS = {
@@ -23,6 +24,23 @@ class ResPartner(models.Model):
         "that need no consent, and those the contact consented to.",
     )
 
+    gdpr_objection_ids = fields.One2many(
+        "gdpr.objection", "partner_id", string="Objections"
+    )
+    gdpr_restricted = fields.Boolean(
+        "Processing restricted",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Art. 18: marketing e-mails stop and only the data protection "
+        "officer can change the contact's personal data.",
+    )
+    gdpr_restriction_reason = fields.Text(
+        "Restriction reason", readonly=True, copy=False, tracking=True
+    )
+    gdpr_restriction_blacklisted = fields.Boolean(
+        copy=False, groups="base.group_system"
+    )
     gdpr_erased_date = fields.Datetime(
         "Erased on",
         readonly=True,
@@ -52,6 +70,60 @@ class ResPartner(models.Model):
         for partner in self:
             partner.gdpr_audit_count = counts.get(partner._origin, 0)
 
+    def write(self, vals):
+        flag = {"gdpr_restricted", "gdpr_restriction_reason"} & set(vals)
+        if flag or set(vals) & set(self._gdpr_audited() or ()):
+            self._gdpr_check_restriction(changes_flag=bool(flag))
+        return super().write(vals)
+
+    def _gdpr_check_restriction(self, changes_flag=False):
+        """While processing is restricted, only the DPO changes personal data;
+        only the DPO sets or lifts the restriction."""
+        if self.env.su or self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
+            return
+        if changes_flag or any(self.mapped("gdpr_restricted")):
+            raise AccessError(
+                self.env._(
+                    "The processing of %(names)s is restricted (GDPR Art. 18): only "
+                    "the data protection officer can change their personal data.",
+                    names=", ".join(self.filtered("gdpr_restricted").mapped("name"))
+                    or self.env._("this contact"),
+                )
+            )
+
+    def gdpr_set_restriction(self, restricted=True, reason=None):
+        """Restrict (Art. 18) or lift the restriction of these contacts, for
+        the DPO: marketing e-mails stop at once through the blacklist, which
+        lifting takes back only where the restriction put it."""
+        if not self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
+            raise AccessError(
+                self.env._("Only the data protection officer can restrict processing.")
+            )
+        if restricted and not (reason or "").strip():
+            raise ValidationError(self.env._("Say why processing is restricted."))
+        blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
+        partners = self.sudo()
+        for partner in partners.filtered("email_normalized"):
+            email = partner.email_normalized
+            listed = blacklist.search([("email", "=", email), ("active", "=", True)])
+            if restricted and not partner.gdpr_restricted and not listed:
+                blacklist._add(
+                    email, message=self.env._("Processing restricted (Art. 18).")
+                )
+                partner.gdpr_restriction_blacklisted = True
+            elif not restricted and partner.gdpr_restriction_blacklisted:
+                blacklist._remove(
+                    email, message=self.env._("Restriction lifted (Art. 18).")
+                )
+                partner.gdpr_restriction_blacklisted = False
+        partners.write(
+            {"gdpr_restricted": restricted, "gdpr_restriction_reason": reason}
+        )
+        return True
+
+    def action_gdpr_lift_restriction(self):
+        return self.gdpr_set_restriction(False)
+
     def action_view_gdpr_audit_trail(self):
         """The audit trail of this contact: its changes and those of its
         leads and bank accounts."""
@@ -66,13 +138,16 @@ class ResPartner(models.Model):
         action["name"] = self.env._("Audit trail of %s", self.display_name)
         return action
 
-    @api.depends("company_id", "gdpr_consent_ids.state")
+    @api.depends("company_id", "gdpr_consent_ids.state", "gdpr_objection_ids")
     def _compute_gdpr_purpose_ids(self):
         purposes = self.env["gdpr.purpose"].search([])
         for partner in self:
-            given = partner.gdpr_consent_ids.filtered(
-                lambda c: c.state == "given"
-            ).purpose_id
+            given = (
+                partner.gdpr_consent_ids.filtered(
+                    lambda c: c.state == "given"
+                ).purpose_id
+                - partner.gdpr_objection_ids.purpose_id
+            )
             partner.gdpr_purpose_ids = purposes.filtered(
                 lambda p, partner=partner, given=given: (
                     (
@@ -81,6 +156,7 @@ class ResPartner(models.Model):
                         or p.company_id == partner.company_id
                     )
                     and (not p.consent_required or p in given)
+                    and p not in partner.gdpr_objection_ids.purpose_id
                 )
             )
 

@@ -7,3 +7,4 @@ from . import test_audit_trail
 from . import test_audit_rpc
 from . import test_ui
 from . import test_erasure
+from . import test_request
