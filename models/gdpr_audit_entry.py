@@ -13,6 +13,8 @@ from odoo.exceptions import AccessError
 from odoo.http import request
 from odoo.tools import SQL, split_every
 
+from .rpc_values import rpc_safe
+
 _logger = logging.getLogger(__name__)
 
 DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
@@ -704,15 +706,6 @@ class GdprAuditEntry(models.Model):
             "hash": self.entry_hash,
         }
 
-    @staticmethod
-    def _rpc_safe(value):
-        """XML-RPC has no None: empty values are False, as everywhere in Odoo."""
-        if isinstance(value, dict):
-            return {key: GdprAuditEntry._rpc_safe(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [GdprAuditEntry._rpc_safe(item) for item in value]
-        return False if value is None else value
-
     @api.model
     def read_trail(self, domain=None, limit=80, offset=0):
         """The trail's entries matching ``domain``, newest first, with their
@@ -721,9 +714,7 @@ class GdprAuditEntry(models.Model):
         self._flush_trail()
         entries = self.search(domain or [], limit=limit, offset=offset)
         decrypted = entries._decrypted_changes()
-        return [
-            self._rpc_safe(entry._to_dict(decrypted[entry.id])) for entry in entries
-        ]
+        return [rpc_safe(entry._to_dict(decrypted[entry.id])) for entry in entries]
 
     # ------------------------------------------------------------------
     # Erasure and retention

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tools import html2plaintext
 
+from .rpc_values import rpc_safe
+
 DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
 EXPORT_FORMAT = "crm_gdpr.subject_export/1"
 # files are not part of the package: they are listed, not copied
@@ -36,7 +38,7 @@ class GdprSubjectExport(models.AbstractModel):
         if not partner.exists():
             raise MissingError(_("There is no contact with id %s.", partner_id))
         partner.check_access("read")
-        return self._build(partner)
+        return rpc_safe(self._build(partner))
 
     def _values(self, records, names):
         """``[{"id": ..., field: value}]`` with values as JSON holds them."""

@@ -8,3 +8,4 @@ from . import test_audit_rpc
 from . import test_ui
 from . import test_erasure
 from . import test_request
+from . import test_request_rpc
