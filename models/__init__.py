@@ -15,6 +15,9 @@ from . import gdpr_suppression_mixin
 from . import gdpr_request
 from . import gdpr_objection
 from . import gdpr_subject_export
+from . import gdpr_retention_review
+from . import gdpr_retention_line
+from . import gdpr_retention_exclusion
 from . import base
 from . import ir_cron
 from . import ir_ui_view

@@ -52,6 +52,9 @@ class Footprint:
     emails: set = field(default_factory=set)
     phones: set = field(default_factory=set)
     texts: set = field(default_factory=set)
+    # search free text (messages, files, meetings, copies) for mentions;
+    # retention anonymises the records of many people without it
+    scan_text: bool = True
     # (model, action) -> {res_id: reason}
     places: dict = field(default_factory=lambda: defaultdict(dict))
 
@@ -330,6 +333,25 @@ class GdprErasure(models.AbstractModel):
         entries = self.env["gdpr.field"].sudo().search([("model", "=", model)])
         return {entry.field_name: entry for entry in entries}
 
+    def _records_footprint(self, partners, leads, label):
+        """The footprint of the records of many people at once (retention):
+        their contacts, leads and what hangs on them, without searching free
+        text for mentions."""
+        env = self.env(su=True, context={"active_test": False})
+        partners = partners.with_env(env)
+        leads = leads.with_env(env) | env["crm.lead"].search(
+            [("partner_id", "in", partners.ids)]
+        )
+        footprint = Footprint(label, partners, leads, scan_text=False)
+        footprint.emails = set(
+            filter(
+                None,
+                partners.mapped("email_normalized") + leads.mapped("email_normalized"),
+            )
+        )
+        self._find_places(footprint, partners.bank_ids)
+        return footprint
+
     def _map_reason(self, model, reason=None):
         """Why a record is treated so: the map, and the fields it keeps for a
         legal reason."""
@@ -487,7 +509,7 @@ class GdprErasure(models.AbstractModel):
         """Fields of the map, on any record, holding a copy of the person's
         e-mail address (``email_cc`` of another lead...)."""
         env = footprint.partners.env
-        if not footprint.emails:
+        if not footprint.emails or not footprint.scan_text:
             return
         patterns = [
             "%" + re.sub(r"([%_\\])", r"\\\1", email) + "%"
@@ -566,7 +588,12 @@ class GdprErasure(models.AbstractModel):
 
     def _search_text(self, model, columns, footprint, extra=None):
         """Records of ``model`` whose ``columns`` mention the person."""
-        patterns = footprint.text_patterns()
+        patterns = footprint.text_patterns() if footprint.scan_text else []
+        phones = (
+            [f"%{suffix}%" for suffix in footprint.phones]
+            if footprint.scan_text
+            else []
+        )
         conditions = [
             SQL("%s::text ILIKE ANY(%s)", SQL.identifier(column), patterns)
             for column in columns
@@ -574,12 +601,12 @@ class GdprErasure(models.AbstractModel):
         ]
         conditions += [
             SQL(
-                "regexp_replace(COALESCE(%s::text, ''), '\\D', '', 'g') LIKE %s",
+                "regexp_replace(COALESCE(%s::text, ''), '\\D', '', 'g') LIKE ANY(%s)",
                 SQL.identifier(column),
-                f"%{suffix}%",
+                phones,
             )
             for column in columns
-            for suffix in footprint.phones
+            if phones
         ]
         if extra is not None:
             conditions.append(extra)
@@ -673,7 +700,7 @@ class GdprErasure(models.AbstractModel):
     # Erasing
     # ------------------------------------------------------------------
 
-    def _erase_footprint(self, footprint, request_ref, send_certificate):
+    def _erase_footprint(self, footprint, request_ref, send_certificate, suppress=True):
         env = self.env(
             su=True,
             context={
@@ -705,7 +732,7 @@ class GdprErasure(models.AbstractModel):
             log = (
                 self.env["gdpr.erasure.log"]
                 .sudo()
-                ._record(footprint, counts, request_ref)
+                ._record(footprint, counts, request_ref, suppress=suppress)
             )
             if send_certificate and certificate_email:
                 step = _("sending the certificate")

@@ -42,7 +42,9 @@ class GdprErasureLog(models.Model):
             log.record_count = sum(log.line_ids.mapped("count"))
 
     @api.model
-    def _record(self, footprint, counts, request_ref):
+    def _record(self, footprint, counts, request_ref, suppress=True):
+        """The certificate; with ``suppress``, the suppression entries that
+        recognise the person if they are entered again."""
         Suppression = self.env["gdpr.suppression"]
         hashes = Suppression._hashes(
             footprint.emails, footprint.phones, create_salt=True
@@ -69,7 +71,8 @@ class GdprErasureLog(models.Model):
                 ],
             }
         )
-        Suppression._suppress(footprint.emails, footprint.phones, log)
+        if suppress:
+            Suppression._suppress(footprint.emails, footprint.phones, log)
         return log
 
     def _counts(self):

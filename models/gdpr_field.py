@@ -2,9 +2,11 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, sql
+from odoo.tools import SQL, split_every, sql
 
 SENSITIVE_GROUP = "crm_gdpr.group_gdpr_sensitive"
+# a group nobody is in: the fields the company does not collect
+NOT_COLLECTED_GROUP = "crm_gdpr.group_gdpr_not_collected"
 # field types the chatter can track (mail.tracking.value)
 TRACKABLE_TYPES = {
     "boolean",
@@ -93,6 +95,15 @@ class GdprField(models.Model):
         help="The legal basis that obliges the company to keep this data."
     )
     note = fields.Text()
+    collected = fields.Boolean(
+        default=True,
+        help="Switch off a field the company decides not to collect (GDPR "
+        "Art. 5(1)(c)): it disappears from forms and lists, and entering a "
+        "value is refused everywhere. Purge the values already held.",
+    )
+    stored_count = fields.Integer(
+        "Records with a value", compute="_compute_stored_count"
+    )
     active = fields.Boolean(default=True)
     access_warning = fields.Char(compute="_compute_access_warning")
 
@@ -122,6 +133,63 @@ class GdprField(models.Model):
     def _compute_display_name(self):
         for entry in self:
             entry.display_name = f"{entry.model}.{entry.field_name}"
+
+    def _compute_stored_count(self):
+        for entry in self:
+            field = entry._get_orm_field()
+            model = self.env.registry.get(entry.model or "")
+            if field is None or not field.column_type:
+                entry.stored_count = 0
+                continue
+            self.env[entry.model].flush_model([entry.field_name])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT COUNT(*) FROM %s WHERE %s IS NOT NULL",
+                    SQL.identifier(model._table),
+                    SQL.identifier(entry.field_name),
+                )
+            )
+            entry.stored_count = self.env.cr.fetchone()[0]
+
+    @api.constrains("collected", "field_id")
+    def _check_collected(self):
+        for entry in self.filtered(lambda e: not e.collected):
+            if entry.sudo().field_id.required or entry.field_name in (
+                "name",
+                "display_name",
+            ):
+                raise ValidationError(
+                    _(
+                        "%(model)s.%(field)s is needed by Odoo: it cannot be "
+                        "switched off.",
+                        model=entry.model,
+                        field=entry.field_name,
+                    )
+                )
+
+    def action_purge_values(self):
+        """Clear the values held in switched-off fields, in batches, through
+        the ORM so that the audit trail records each purge."""
+        purged = 0
+        for entry in self.filtered(lambda e: not e.collected):
+            Model = (
+                self.env[entry.model]
+                .sudo()
+                .with_context(active_test=False, tracking_disable=True)
+            )
+            records = Model.search([(entry.field_name, "!=", False)])
+            for batch in split_every(1000, records.ids, Model.browse):
+                batch.write({entry.field_name: False})
+            purged += len(records)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": _("%s values purged.", purged),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.constrains("model_id", "field_id", "erasure_method", "legal_hold_reason")
     def _check_field(self):
@@ -211,7 +279,7 @@ class GdprField(models.Model):
 
     def write(self, vals):
         result = super().write(self._resolve_names(vals))
-        if {"model_id", "field_id", "sensitivity", "active"} & set(vals):
+        if {"model_id", "field_id", "sensitivity", "active", "collected"} & set(vals):
             self._apply_field_access()
         return result
 
@@ -241,6 +309,20 @@ class GdprField(models.Model):
                 and model_name not in UNAUDITED_MODELS
             ):
                 result[model_name].add(field_name)
+        return {model: frozenset(names) for model, names in result.items()}
+
+    @api.model
+    @tools.ormcache()
+    def _not_collected_fields(self):
+        """``{model: frozenset(field names)}`` the company does not collect."""
+        if not sql.table_exists(self.env.cr, self._table):
+            return {}
+        self.env.cr.execute(
+            "SELECT model, field_name FROM gdpr_field WHERE active AND NOT collected"
+        )
+        result = defaultdict(set)
+        for model_name, field_name in self.env.cr.fetchall():
+            result[model_name].add(field_name)
         return {model: frozenset(names) for model, names in result.items()}
 
     def _register_hook(self):
@@ -290,6 +372,21 @@ class GdprField(models.Model):
         return result
 
     @api.model
+    def _not_collected_orm_fields(self):
+        """The switched-off fields, and their ``_inherits`` copies."""
+        registry = self.env.registry
+        result = set()
+        for model_name, names in self._not_collected_fields().items():
+            model = registry.get(model_name)
+            for field in filter(None, map(model._fields.get, names)) if model else ():
+                result.add(field)
+                for child_name in model._inherits_children:
+                    child_field = registry[child_name]._fields.get(field.name)
+                    if child_field is not None and child_field.inherited:
+                        result.add(child_field)
+        return result
+
+    @api.model
     def _apply_tracking(self):
         """Track the mapped fields of chatter models, so that everyone sees
         who changed a contact's data in its chatter; the chatter shows the
@@ -326,18 +423,25 @@ class GdprField(models.Model):
         other workers reload their registry, which calls this again.
         """
         registry = self.env.registry
-        wanted = self._sensitive_orm_fields()
-        previous = getattr(registry, "_gdpr_restricted_fields", set())
-        for field in previous - wanted:
-            field.groups = field._gdpr_declared_groups
-        for field in wanted:
-            if not hasattr(field, "_gdpr_declared_groups"):
-                field._gdpr_declared_groups = field.groups
-            if not field._gdpr_declared_groups:
-                field.groups = SENSITIVE_GROUP
-        registry._gdpr_restricted_fields = wanted
         self.flush_model()
         registry.clear_cache()
+        sensitive = self._sensitive_orm_fields()
+        wanted = dict.fromkeys(sensitive, SENSITIVE_GROUP)
+        wanted.update(
+            dict.fromkeys(self._not_collected_orm_fields(), NOT_COLLECTED_GROUP)
+        )
+        previous = getattr(registry, "_gdpr_field_groups", {})
+        for field in previous.keys() - wanted.keys():
+            field.groups = field._gdpr_declared_groups
+        for field, group in wanted.items():
+            if not hasattr(field, "_gdpr_declared_groups"):
+                field._gdpr_declared_groups = field.groups
+            if group == NOT_COLLECTED_GROUP or not field._gdpr_declared_groups:
+                field.groups = group
+            elif field.groups == NOT_COLLECTED_GROUP:
+                field.groups = field._gdpr_declared_groups
+        registry._gdpr_field_groups = wanted
+        registry._gdpr_restricted_fields = sensitive
         tracking_changed = self._apply_tracking()
         if signal and (wanted != previous or tracking_changed):
             registry.clear_cache("templates")

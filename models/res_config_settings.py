@@ -25,3 +25,10 @@ class ResConfigSettings(models.TransientModel):
         "phone number of an erased person. Block: creating or importing them "
         "is refused.",
     )
+    gdpr_retention_auto = fields.Boolean(
+        "Apply retention automatically",
+        config_parameter="crm_gdpr.retention_auto",
+        help="Every day, a scheduled action reviews who is due and applies the "
+        "end action of their purpose, in batches, and mails the summary to "
+        "the data protection officer.",
+    )

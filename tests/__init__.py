@@ -9,3 +9,4 @@ from . import test_ui
 from . import test_erasure
 from . import test_request
 from . import test_request_rpc
+from . import test_retention
