@@ -23,11 +23,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchlib import fresh_database, open_registry
+
 TARGETS = {"create": 1.3, "write": 1.3, "singles": 1.5}
 LABELS = {
     "create": "create {records} partners in one call",
@@ -36,54 +35,12 @@ LABELS = {
 }
 
 
-def odoo(*args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "-m", "odoo", *args], capture_output=True, text=True, **kwargs
-    )
-
-
-def configured_addons_path():
-    code = (
-        "from odoo.tools import config; config.parse_config([]); "
-        "print(config['addons_path'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True
-    )
-    return result.stdout.strip()
-
-
-def create_database(db, modules, addons_path):
-    result = odoo(
-        "-d",
-        db,
-        "--addons-path",
-        addons_path,
-        "-i",
-        modules,
-        "--without-demo",
-        "all",
-        "--stop-after-init",
-        "--max-cron-threads",
-        "0",
-        "--http-port",
-        "0",
-        "--log-level",
-        "warn",
-    )
-    if result.returncode:
-        sys.exit(f"Could not create {db}:\n{result.stdout}\n{result.stderr}")
-
-
 def measure(db, addons_path, records, singles):
     """One round in ``db``; prints its figures as JSON."""
     import odoo as odoo_pkg
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(["-d", db, "--addons-path", addons_path, "--log-level", "warn"])
-    registry = Registry(db)
+    registry = open_registry(db, addons_path)
     admin = 2
     tag = f"{os.getpid()}"
     figures = {}
@@ -181,24 +138,18 @@ def main():
     if args.measure:
         return measure(*args.measure, args.records, args.singles)
 
-    with tempfile.TemporaryDirectory() as workdir:
-        # Odoo finds an add-on by its directory name
-        (Path(workdir) / "crm_gdpr").symlink_to(ROOT)
-        addons_path = ",".join(p for p in (configured_addons_path(), workdir) if p)
-        plain, gdpr = f"bench_plain_{os.getpid()}", f"bench_gdpr_{os.getpid()}"
-        print(f"Creating {plain} (crm, contacts) and {gdpr} (crm_gdpr)...", flush=True)
-        create_database(plain, "crm,contacts", addons_path)
-        create_database(gdpr, "crm_gdpr", addons_path)
-        try:
-            rounds = {plain: [], gdpr: []}
-            for n in range(args.rounds):
-                for db in (plain, gdpr):
-                    rounds[db].append(run_round(db, addons_path, args))
-                print(f"round {n + 1}/{args.rounds} done", flush=True)
-        finally:
-            if not args.keep_db:
-                for db in (plain, gdpr):
-                    odoo("db", "drop", db)
+    with (
+        fresh_database("bench_plain", "crm,contacts", keep=args.keep_db) as (
+            plain,
+            path,
+        ),
+        fresh_database("bench_gdpr", "crm_gdpr", keep=args.keep_db) as (gdpr, _path),
+    ):
+        rounds = {plain: [], gdpr: []}
+        for n in range(args.rounds):
+            for db in (plain, gdpr):
+                rounds[db].append(run_round(db, path, args))
+            print(f"round {n + 1}/{args.rounds} done", flush=True)
     report(rounds[plain], rounds[gdpr], args)
 
 

@@ -13,34 +13,13 @@ second, with the same number of queries at both sizes.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchlib import fresh_database, open_registry, run_child
+
 TARGET_SECONDS = 1.0
 ROUNDS = 5
-
-
-def odoo(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "odoo", *args], capture_output=True, text=True
-    )
-
-
-def configured_addons_path():
-    code = (
-        "from odoo.tools import config; config.parse_config([]); "
-        "print(config['addons_path'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True
-    )
-    return result.stdout.strip()
 
 
 def make_person(env):
@@ -115,11 +94,8 @@ def measure(env, partner_id):
 
 def run(db, addons_path, contacts, messages):
     from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(["-d", db, "--addons-path", addons_path, "--log-level", "warn"])
-    registry = Registry(db)
+    registry = open_registry(db, addons_path)
     with registry.cursor() as cr:
         env = api.Environment(cr, 2, {})
         partner = make_person(env)
@@ -154,44 +130,11 @@ def main():
     args = parser.parse_args()
     if args.run:
         return run(*args.run, args.contacts, args.messages)
-    with tempfile.TemporaryDirectory() as workdir:
-        (Path(workdir) / "crm_gdpr").symlink_to(ROOT)
-        addons_path = ",".join(p for p in (configured_addons_path(), workdir) if p)
-        db = f"bench_export_{os.getpid()}"
-        print(f"Creating {db} with crm_gdpr...", flush=True)
-        result = odoo(
-            "-d",
-            db,
-            "--addons-path",
-            addons_path,
-            "-i",
-            "crm_gdpr",
-            "--without-demo",
-            "all",
-            "--stop-after-init",
-            "--log-level",
-            "warn",
-        )
-        if result.returncode:
-            sys.exit(result.stdout + result.stderr)
-        try:
-            subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--run",
-                    db,
-                    addons_path,
-                    "--contacts",
-                    str(args.contacts),
-                    "--messages",
-                    str(args.messages),
-                ],
-                check=True,
-            )
-        finally:
-            if not args.keep_db:
-                odoo("db", "drop", db)
+    with fresh_database("bench_export", "crm_gdpr", keep=args.keep_db) as (db, path):
+        run_child(
+            __file__, "--run", db, path, "--contacts", args.contacts,
+            "--messages", args.messages,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

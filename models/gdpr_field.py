@@ -363,27 +363,31 @@ class GdprField(models.Model):
                     for dep in registry.field_depends.get(field, ())
                 )
             }
-            for field in restricted:
-                result.add(field)
-                for child_name in model._inherits_children:
-                    child_field = registry[child_name]._fields.get(field.name)
-                    if child_field is not None and child_field.inherited:
-                        result.add(child_field)
+            result |= self._with_inherited_copies(model, restricted)
+        return result
+
+    @api.model
+    def _with_inherited_copies(self, model, fields_):
+        """``fields_`` of ``model`` and their copies in the models that
+        inherit it through ``_inherits``."""
+        registry = self.env.registry
+        result = set(fields_)
+        for field in fields_:
+            for child_name in model._inherits_children:
+                child_field = registry[child_name]._fields.get(field.name)
+                if child_field is not None and child_field.inherited:
+                    result.add(child_field)
         return result
 
     @api.model
     def _not_collected_orm_fields(self):
         """The switched-off fields, and their ``_inherits`` copies."""
-        registry = self.env.registry
         result = set()
         for model_name, names in self._not_collected_fields().items():
-            model = registry.get(model_name)
-            for field in filter(None, map(model._fields.get, names)) if model else ():
-                result.add(field)
-                for child_name in model._inherits_children:
-                    child_field = registry[child_name]._fields.get(field.name)
-                    if child_field is not None and child_field.inherited:
-                        result.add(child_field)
+            model = self.env.registry.get(model_name)
+            if model is not None:
+                fields_ = set(filter(None, map(model._fields.get, names)))
+                result |= self._with_inherited_copies(model, fields_)
         return result
 
     @api.model

@@ -180,7 +180,8 @@ class GdprRetentionReview(models.Model):
                             (SELECT MAX(m.date) FROM mail_message m
                               WHERE m.model = 'crm.lead' AND m.res_id = l.id)),
                    false,
-                   l.active AND l.type = 'opportunity' AND NOT COALESCE(s.is_won, false),
+                   l.active AND l.type = 'opportunity'
+                       AND NOT COALESCE(s.is_won, false),
                    COALESCE(s.is_won, false),
                    false
               FROM crm_lead l

@@ -1,12 +1,14 @@
 from datetime import timedelta
+from xmlrpc.client import Fault
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import GdprCase
+from .common import SALESMAN, GdprCase
 
 
 @tagged("post_install", "-at_install")
@@ -357,3 +359,24 @@ class TestMinimisation(GdprCase):
             self.env.ref("crm_gdpr.map_res_partner_name").collected = False
         with self.assertRaises(ValidationError):
             self.env.ref("crm_gdpr.map_crm_lead_name").collected = False
+
+
+@tagged("post_install", "-at_install")
+class TestMinimisationRpc(HttpCase):
+    @mute_logger("odoo.http")
+    def test_switched_off_field_refused_over_rpc(self):
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        self.env.ref("crm_gdpr.map_crm_lead_function").collected = False
+        user = new_test_user(self.env, "minimal_sales", groups=SALESMAN)
+        count = self.env["crm.lead"].search_count([])
+        with self.assertRaises(Fault) as raised:
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                user.id,
+                "minimal_sales",
+                "crm.lead",
+                "create",
+                [{"name": "Deal", "function": "CFO"}],
+            )
+        self.assertIn("does not collect Job Position", raised.exception.faultString)
+        self.assertEqual(self.env["crm.lead"].search_count([]), count)
