@@ -56,10 +56,10 @@ class GdprRetentionReview(models.Model):
     line_ids = fields.One2many("gdpr.retention.line", "review_id", readonly=True)
     checked_count = fields.Integer("People checked", readonly=True)
     kept_summary = fields.Text("Why people are kept", readonly=True)
-    due_count = fields.Integer(compute="_compute_counts")
-    done_count = fields.Integer(compute="_compute_counts")
-    failed_count = fields.Integer(compute="_compute_counts")
-    excluded_count = fields.Integer(compute="_compute_counts")
+    due_count = fields.Integer("Due", compute="_compute_counts")
+    done_count = fields.Integer("Done", compute="_compute_counts")
+    failed_count = fields.Integer("Failed", compute="_compute_counts")
+    excluded_count = fields.Integer("Excluded", compute="_compute_counts")
 
     @api.depends("line_ids.state", "line_ids.excluded")
     def _compute_counts(self):
