@@ -114,3 +114,35 @@ class TestRequestRpc(HttpCase):
             "marketing_email",
         )
         self.assertEqual(result["purpose_code"], "marketing_email")
+
+    @mute_logger("odoo.http")
+    def test_erasure_over_rpc(self):
+        person = self.env["res.partner"].create(
+            {
+                "name": "Tomáš Svoboda",
+                "email": "tomas@example.cz",
+                "phone": "+420 602 111 222",
+            }
+        )
+        (plan,) = self.call(self.dpo_user, "gdpr.erasure", "preview", [person.id])
+        self.assertEqual(plan["status"], "to_erase")
+        self.assertIn("res.partner", {place["model"] for place in plan["places"]})
+        results = self.call(
+            self.dpo_user,
+            "gdpr.erasure",
+            "erase",
+            [person.id],
+            [{"email": "nobody@example.cz"}],
+            request_ref="DSR-RPC-1",
+        )
+        self.assertEqual([r["status"] for r in results], ["erased", "not_found"])
+        self.assertEqual(results[0]["counts"]["res.partner"], {"anonymise": 1})
+        self.assertFalse(results[1]["certificate"])
+        with self.assertRaises(Fault) as raised:
+            self.call(self.sales_user, "gdpr.erasure", "erase", [person.id])
+        self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
+        with self.assertRaises(Fault) as raised:
+            self.call(self.dpo_user, "gdpr.erasure", "erase", [999999])
+        self.assertIn(
+            "There is no contact with id 999999", raised.exception.faultString
+        )
