@@ -2,7 +2,7 @@ import hashlib
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 CONSENT_STATES = [
     ("pending", "Pending"),
@@ -343,16 +343,6 @@ class GdprConsent(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_partner(self, partner_id):
-        if not isinstance(partner_id, int) or isinstance(partner_id, bool):
-            raise ValidationError(_("A contact id (an integer) is required."))
-        partner = self.env["res.partner"].browse(partner_id).exists()
-        if not partner:
-            raise MissingError(_("There is no contact with id %s.", partner_id))
-        partner.check_access("read")
-        return partner
-
-    @api.model
     def _record_decision(
         self, partners, purpose, state, channel=None, proof=None, note=None
     ):
@@ -422,7 +412,7 @@ class GdprConsent(models.Model):
         nothing.
         """
         self._check_decision(state, channel)
-        partner = self._get_partner(partner_id)
+        partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         purpose = self.env["gdpr.purpose"]._get_by_code(purpose_code)
         if not purpose.consent_required:
             raise ValidationError(
@@ -454,7 +444,7 @@ class GdprConsent(models.Model):
     @api.model
     def get_partner_consents(self, partner_id=None):
         """Public RPC: the consents of a contact, as a list of dicts."""
-        partner = self._get_partner(partner_id)
+        partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         return [
             consent._to_dict()
             for consent in self.search([("partner_id", "=", partner.id)])

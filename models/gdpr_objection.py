@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import MissingError, ValidationError
+from odoo.exceptions import ValidationError
 
 from .gdpr_request import REQUEST_CHANNELS
 
@@ -77,12 +77,7 @@ class GdprObjection(models.Model):
         self, partner_id=None, purpose_code=None, channel="api", note=None
     ):
         """Record that the contact objects to the purpose. Returns it."""
-        if not isinstance(partner_id, int) or isinstance(partner_id, bool):
-            raise ValidationError(_("A contact id (an integer) is required."))
-        partner = self.env["res.partner"].browse(partner_id).exists()
-        if not partner:
-            raise MissingError(_("There is no contact with id %s.", partner_id))
-        partner.check_access("read")
+        partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         if not purpose_code:
             raise ValidationError(_("A purpose code is required."))
         purpose = self.env["gdpr.purpose"]._get_by_code(purpose_code)

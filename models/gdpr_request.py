@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
 REQUEST_TYPES = [
@@ -284,14 +284,7 @@ class GdprRequest(models.Model):
             raise ValidationError(_("%r is not a request channel.", channel))
         partner = self.env["res.partner"]
         if partner_id is not None:
-            if not isinstance(partner_id, int) or isinstance(partner_id, bool):
-                raise ValidationError(
-                    _("partner_id must be a contact id (an integer).")
-                )
-            partner = partner.browse(partner_id).exists()
-            if not partner:
-                raise MissingError(_("There is no contact with id %s.", partner_id))
-            partner.check_access("read")
+            partner = partner._gdpr_from_rpc(partner_id)
         purpose = self.env["gdpr.purpose"]
         if purpose_code:
             purpose = purpose._get_by_code(purpose_code)

@@ -2,7 +2,7 @@ import base64
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
 
 from .rpc_values import rpc_safe
@@ -30,14 +30,7 @@ class GdprSubjectExport(models.AbstractModel):
             raise AccessError(
                 _("Only the data protection officer can export a person's data.")
             )
-        if not isinstance(partner_id, int) or isinstance(partner_id, bool):
-            raise ValidationError(_("partner_id must be a contact id (an integer)."))
-        partner = (
-            self.env["res.partner"].with_context(active_test=False).browse(partner_id)
-        )
-        if not partner.exists():
-            raise MissingError(_("There is no contact with id %s.", partner_id))
-        partner.check_access("read")
+        partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         return rpc_safe(self._build(partner))
 
     def _values(self, records, names):

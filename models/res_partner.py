@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 
 # The context keys that add fields to a contact's display name.
 DISPLAY_NAME_FIELDS = {
@@ -69,6 +69,19 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.gdpr_audit_count = counts.get(partner._origin, 0)
+
+    @api.model
+    def _gdpr_from_rpc(self, partner_id):
+        """The contact an RPC caller names by id, or a clear error."""
+        if not isinstance(partner_id, int) or isinstance(partner_id, bool):
+            raise ValidationError(self.env._("A contact id (an integer) is required."))
+        partner = self.browse(partner_id).exists()
+        if not partner:
+            raise MissingError(
+                self.env._("There is no contact with id %s.", partner_id)
+            )
+        partner.check_access("read")
+        return partner
 
     def write(self, vals):
         flag = {"gdpr_restricted", "gdpr_restriction_reason"} & set(vals)
