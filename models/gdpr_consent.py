@@ -222,6 +222,10 @@ class GdprConsent(models.Model):
         self._check_decision(state, channel)
         self.check_access("write")
         self._check_transition(state)
+        self._write_state(state, channel, proof, note)
+
+    def _write_state(self, state, channel=None, proof=None, note=None):
+        """Write ``state`` and its history, the checks being done."""
         proof = proof or {}
         now = fields.Datetime.now()
         history_vals = []
@@ -391,6 +395,27 @@ class GdprConsent(models.Model):
             "channel": self.channel or False,
             "consent_hash": self.consent_hash or False,
         }
+
+    @api.model
+    def _record_pending(self, partner, purposes, channel, proof):
+        """Consents a person ticked on a form, pending until they confirm by
+        e-mail (double opt-in); consents already given stay given. Returns
+        the pending consents."""
+        consents = self.sudo().search(
+            [("partner_id", "=", partner.id), ("purpose_id", "in", purposes.ids)]
+        )
+        missing = purposes - consents.purpose_id
+        consents |= self.sudo().create(
+            [
+                {"partner_id": partner.id, "purpose_id": purpose.id}
+                for purpose in missing
+            ]
+        )
+        pending = consents.filtered(lambda c: c.state != "given")
+        pending._write_state(
+            "pending", channel, proof, _("Awaiting confirmation by e-mail.")
+        )
+        return pending
 
     @api.model
     def record_consent(

@@ -404,6 +404,11 @@ class GdprErasure(models.AbstractModel):
             "delete",
             _("Objections of the person."),
         )
+        footprint.add(
+            env["gdpr.consent.request"].search([("partner_id", "in", partners.ids)]),
+            "delete",
+            _("Consent links sent to the person."),
+        )
         consents = env["gdpr.consent"].search([("partner_id", "in", partners.ids)])
         footprint.add(
             consents, "delete", _("Consents of the person, with their history.")

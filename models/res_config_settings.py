@@ -32,3 +32,11 @@ class ResConfigSettings(models.TransientModel):
         "end action of their purpose, in batches, and mails the summary to "
         "the data protection officer.",
     )
+    gdpr_signup_confirm_days = fields.Integer(
+        "Days to confirm a sign-up",
+        config_parameter="crm_gdpr.signup_confirm_days",
+        default=7,
+        help="Consents given through a web form or the intake API stay pending "
+        "until the person confirms by e-mail; after this many days they are "
+        "refused.",
+    )

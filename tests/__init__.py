@@ -10,3 +10,4 @@ from . import test_erasure
 from . import test_request
 from . import test_request_rpc
 from . import test_retention
+from . import test_consent_collection
