@@ -1,3 +1,4 @@
+from . import gdpr_category_mixin
 from . import gdpr_data_category
 from . import gdpr_subject_category
 from . import gdpr_purpose

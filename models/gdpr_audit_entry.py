@@ -40,39 +40,6 @@ INTERFACES = [
     ("cron", "Scheduled action"),
     ("system", "System"),
 ]
-# the columns an entry's hash covers, in this order
-HASHED_COLUMNS = (
-    "id",
-    "seal_seq",
-    "date",
-    "user_id",
-    "operation",
-    "interface",
-    "model",
-    "res_id",
-    "subject_key_id",
-    "field_names",
-    "payload",
-    "record_count",
-    "res_ids",
-    "anchor_seq",
-    "anchor_hash",
-)
-SELECT_HASHED = SQL(", ".join(HASHED_COLUMNS) + ", prev_hash, entry_hash")
-# what the collected entries hold, written as is
-ENTRY_COLUMNS = (
-    "date",
-    "user_id",
-    "operation",
-    "interface",
-    "model",
-    "res_id",
-    "field_names",
-    "record_count",
-    "res_ids",
-    "anchor_seq",
-    "anchor_hash",
-)
 # the columns an entry is inserted with, and their SQL types
 INSERTED_COLUMNS = {
     "date": "timestamp",
@@ -89,6 +56,14 @@ INSERTED_COLUMNS = {
     "anchor_seq": "int4",
     "anchor_hash": "varchar",
 }
+# the columns an entry's hash covers, in this order
+HASHED_COLUMNS = ("id", "seal_seq", *INSERTED_COLUMNS)
+SELECT_HASHED = SQL(", ".join(HASHED_COLUMNS) + ", prev_hash, entry_hash")
+# what the collected entries hold, written as is; the key and the encrypted
+# values are added when they are written
+ENTRY_COLUMNS = tuple(
+    c for c in INSERTED_COLUMNS if c not in ("subject_key_id", "payload")
+)
 
 # The interface of the changes made in the current block of code. A context
 # variable rather than the Odoo context: the ORM flushes with an empty one.

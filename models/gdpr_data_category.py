@@ -1,19 +1,10 @@
-from odoo import fields, models
+from odoo import models
 
 
 class GdprDataCategory(models.Model):
     _name = "gdpr.data.category"
+    _inherit = "gdpr.category.mixin"
     _description = "Personal Data Category"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    code = fields.Char(
-        required=True,
-        help="Stable identifier used by integrations and exports.",
-    )
-    sequence = fields.Integer(default=10)
-    description = fields.Text(translate=True)
-    active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "The code of a data category must be unique."),

@@ -36,6 +36,11 @@ ACTIONS = [
 ]
 
 
+def contains_patterns(values):
+    """ILIKE patterns matching text that contains one of ``values``."""
+    return ["%" + re.sub(r"([%_\\])", r"\\\1", value) + "%" for value in sorted(values)]
+
+
 def phone_suffix(number):
     digits = re.sub(r"\D", "", number or "")
     return digits[-PHONE_SUFFIX:] if len(digits) >= MIN_PHONE_DIGITS else None
@@ -84,10 +89,7 @@ class Footprint:
 
     def text_patterns(self):
         """Identifiers searched in free text: ILIKE patterns."""
-        return [
-            "%" + re.sub(r"([%_\\])", r"\\\1", text) + "%"
-            for text in sorted(self.emails | self.texts)
-        ]
+        return contains_patterns(self.emails | self.texts)
 
     def scrub(self, value):
         """``value`` with every identifier of the person replaced."""
@@ -516,10 +518,7 @@ class GdprErasure(models.AbstractModel):
         env = footprint.partners.env
         if not footprint.emails or not footprint.scan_text:
             return
-        patterns = [
-            "%" + re.sub(r"([%_\\])", r"\\\1", email) + "%"
-            for email in footprint.emails
-        ]
+        patterns = contains_patterns(footprint.emails)
         by_model = defaultdict(list)
         for entry in env["gdpr.field"].search(
             [("field_type", "in", ("char", "text", "html"))]

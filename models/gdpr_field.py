@@ -137,7 +137,6 @@ class GdprField(models.Model):
     def _compute_stored_count(self):
         for entry in self:
             field = entry._get_orm_field()
-            model = self.env.registry.get(entry.model or "")
             if field is None or not field.column_type:
                 entry.stored_count = 0
                 continue
@@ -145,7 +144,7 @@ class GdprField(models.Model):
             self.env.cr.execute(
                 SQL(
                     "SELECT COUNT(*) FROM %s WHERE %s IS NOT NULL",
-                    SQL.identifier(model._table),
+                    SQL.identifier(self.env[entry.model]._table),
                     SQL.identifier(entry.field_name),
                 )
             )

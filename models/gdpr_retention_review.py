@@ -421,20 +421,10 @@ class GdprRetentionReview(models.Model):
         cr = self.env.cr
         per_category = Counter()
         for entry in self.env["gdpr.field"].sudo().search([]):
-            model = self.env.registry.get(entry.model)
-            field = model is not None and model._fields.get(entry.field_name)
-            if not field or not field.column_type:
-                continue
-            self.env[entry.model].flush_model([entry.field_name])
-            cr.execute(
-                SQL(
-                    "SELECT COUNT(*) FROM %s WHERE %s IS NOT NULL",
-                    SQL.identifier(model._table),
-                    SQL.identifier(entry.field_name),
-                )
-            )
-            held = cr.fetchone()[0]
-            per_category[(entry.model_id.name, entry.category_id.name)] += held
+            field = entry._get_orm_field()
+            if field is not None and field.column_type:
+                key = (entry.model_id.name, entry.category_id.name)
+                per_category[key] += entry.stored_count
         cr.execute(
             """SELECT CASE
                         WHEN age < interval '1 year' THEN 1
