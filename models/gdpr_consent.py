@@ -2,7 +2,9 @@ import hashlib
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .gdpr_rights import is_intake
 
 CONSENT_STATES = [
     ("pending", "Pending"),
@@ -19,6 +21,13 @@ CONSENT_CHANNELS = [
     ("import", "Import"),
     ("api", "API"),
 ]
+
+# What staff witness themselves and record under their own name; the other
+# channels carry the person's own proof (their request to the consent page,
+# an intake integration's form, an import of such records).
+WITNESSED_CHANNELS = ("email", "phone", "paper")
+# The proof only the person's own request brings.
+PROOF_KEYS = ("ip_address", "user_agent", "consent_text")
 
 # The states a consent may move to, and from which states.
 TRANSITIONS = {
@@ -164,16 +173,33 @@ class GdprConsent(models.Model):
     # State actions
     # ------------------------------------------------------------------
 
-    def action_give(self):
-        self._set_state("given")
-        return True
+    def action_give(self, channel=None):
+        return self._decide("given", channel)
 
-    def action_withdraw(self):
-        self._set_state("withdrawn")
-        return True
+    def action_withdraw(self, channel=None):
+        return self._decide("withdrawn", channel)
 
-    def action_refuse(self):
-        self._set_state("refused")
+    def action_refuse(self, channel=None):
+        return self._decide("refused", channel)
+
+    def _decide(self, state, channel):
+        """Record the decision; from a button, where nobody said how it
+        reached the company, ask it in the recording dialog first."""
+        if channel is None and is_intake(self.env) and not self.env.su:
+            channel = "api"
+        if channel is None and not self.env.su:
+            self.check_access("write")
+            self._check_transition(state)
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "crm_gdpr.gdpr_consent_record_wizard_action"
+            )
+            action["context"] = {
+                "default_partner_ids": self.partner_id.ids,
+                "default_purpose_id": self.purpose_id[:1].id,
+                "default_decision": state,
+            }
+            return action
+        self._set_state(state, channel=channel)
         return True
 
     @api.model
@@ -193,6 +219,26 @@ class GdprConsent(models.Model):
                     "%(channel)r is not a consent channel; use one of %(channels)s.",
                     channel=channel,
                     channels=", ".join(channels),
+                )
+            )
+
+    @api.model
+    def _check_proof(self, channel, proof):
+        """Staff record what they witnessed, by e-mail, phone or paper, under
+        their own name; the web form, API and import channels and the proof
+        of IP address, browser and wording shown come only from the consent
+        page and from the users of the intake group (integrations)."""
+        if is_intake(self.env):
+            return
+        invented = [key for key in PROOF_KEYS if (proof or {}).get(key)]
+        if channel not in WITNESSED_CHANNELS or invented:
+            raise AccessError(
+                _(
+                    "You can record a decision you witnessed by e-mail, phone or "
+                    "paper. The web form, API and import channels and the proof "
+                    "of IP address, browser and wording come from the person's "
+                    "own request to the consent page or from an intake "
+                    "integration (group 'Consent intake')."
                 )
             )
 
@@ -220,6 +266,7 @@ class GdprConsent(models.Model):
             wording in the contact's language) and ``lang``.
         """
         self._check_decision(state, channel)
+        self._check_proof(channel, proof)
         self.check_access("write")
         self._check_transition(state)
         self._write_state(state, channel, proof, note)
@@ -240,7 +287,7 @@ class GdprConsent(models.Model):
                     "previous_state": consent.state,
                     "state": state,
                     "date": now,
-                    "channel": channel or consent.channel,
+                    "channel": channel,
                     "user_id": self.env.uid,
                     "ip_address": proof.get("ip_address"),
                     "user_agent": proof.get("user_agent"),
@@ -423,7 +470,7 @@ class GdprConsent(models.Model):
         partner_id=None,
         purpose_code=None,
         state="given",
-        channel="api",
+        channel=None,
         consent_text=None,
         ip_address=None,
         user_agent=None,
@@ -436,7 +483,18 @@ class GdprConsent(models.Model):
         contact, an AccessError for another company's record) and writes
         nothing.
         """
+        channel = channel or ("api" if is_intake(self.env) else None)
+        if not channel:
+            raise ValidationError(
+                _("Say how the decision reached you: channel e-mail, phone or paper.")
+            )
         self._check_decision(state, channel)
+        proof = {
+            "consent_text": consent_text,
+            "ip_address": ip_address,
+            "user_agent": user_agent,
+        }
+        self._check_proof(channel, proof)
         partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         purpose = self.env["gdpr.purpose"]._get_by_code(purpose_code)
         if not purpose.consent_required:
@@ -447,11 +505,6 @@ class GdprConsent(models.Model):
                     purpose_code,
                 )
             )
-        proof = {
-            "consent_text": consent_text,
-            "ip_address": ip_address,
-            "user_agent": user_agent,
-        }
         consent = self._record_decision(
             partner, purpose, state, channel=channel, proof=proof, note=note
         )
@@ -459,7 +512,7 @@ class GdprConsent(models.Model):
 
     @api.model
     def withdraw_consent(
-        self, partner_id=None, purpose_code=None, channel="api", note=None
+        self, partner_id=None, purpose_code=None, channel=None, note=None
     ):
         """Public RPC: withdraw a given consent. Returns the consent as a dict."""
         return self.record_consent(

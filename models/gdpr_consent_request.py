@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from .gdpr_rights import INTAKE_GROUP, check_group
+
 CONFIRM_DAYS_PARAM = "crm_gdpr.signup_confirm_days"
 KINDS = [
     ("consent", "Consent request"),
@@ -199,7 +201,19 @@ class GdprConsentRequest(models.Model):
     ):
         """Public intake (web forms, other systems): record a person and the
         consents they ticked, pending until they confirm by the e-mailed
-        link (double opt-in). Returns ``{"partner_id", "pending", "request_id"}``."""
+        link (double opt-in). Returns ``{"partner_id", "pending", "request_id"}``.
+
+        For the users of the intake group only: the proof comes from the
+        person's request to the form, and the confirmation e-mail goes out
+        in the company's name."""
+        check_group(
+            self.env,
+            INTAKE_GROUP,
+            _(
+                "Only the intake integrations (group 'Consent intake') can register "
+                "sign-ups."
+            ),
+        )
         normalized = email_normalize(email or "")
         if not normalized:
             raise ValidationError(_("%r is not an e-mail address.", email))

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every, sql
 
+from .gdpr_rights import check_dpo
+
 SENSITIVE_GROUP = "crm_gdpr.group_gdpr_sensitive"
 # a group nobody is in: the fields the company does not collect
 NOT_COLLECTED_GROUP = "crm_gdpr.group_gdpr_not_collected"
@@ -168,7 +170,12 @@ class GdprField(models.Model):
 
     def action_purge_values(self):
         """Clear the values held in switched-off fields, in batches, through
-        the ORM so that the audit trail records each purge."""
+        the ORM so that the audit trail records each purge. Irreversible:
+        for the DPO only."""
+        check_dpo(
+            self.env,
+            _("Only the data protection officer can purge the values of a field."),
+        )
         purged = 0
         for entry in self.filtered(lambda e: not e.collected):
             Model = (

@@ -12,6 +12,7 @@ class GdprObjection(models.Model):
     _name = "gdpr.objection"
     _description = "Objection to a Processing"
     _order = "date desc, id desc"
+    _gdpr_process_fields = ("date", "user_id")
 
     partner_id = fields.Many2one(
         "res.partner", "Contact", required=True, ondelete="cascade", index=True
@@ -23,6 +24,9 @@ class GdprObjection(models.Model):
     note = fields.Text()
     user_id = fields.Many2one(
         "res.users", "Recorded by", default=lambda self: self.env.user, readonly=True
+    )
+    company_id = fields.Many2one(
+        related="partner_id.company_id", store=True, index=True
     )
 
     _sql_constraints = [

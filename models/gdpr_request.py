@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from .gdpr_rights import check_dpo
+
 REQUEST_TYPES = [
     ("access", "Access (Art. 15)"),
     ("rectification", "Rectification (Art. 16)"),
@@ -41,6 +43,7 @@ class GdprRequest(models.Model):
     _description = "Data Subject Request"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "deadline, id"
+    _gdpr_process_fields = ("identity_verified_by_id", "export_attachment_ids")
 
     name = fields.Char(
         "Reference",
@@ -172,9 +175,10 @@ class GdprRequest(models.Model):
         return requests
 
     def write(self, vals):
-        if vals.get("identity_verified"):
-            vals["identity_verified_by_id"] = self.env.uid
         result = super().write(vals)
+        if vals.get("identity_verified"):
+            # who verified is what the system saw, not what a caller says
+            self.sudo().write({"identity_verified_by_id": self.env.uid})
         if {"extension_months", "received_date", "user_id", "state"} & set(vals):
             self._schedule_reminder()
         return result
@@ -224,12 +228,19 @@ class GdprRequest(models.Model):
 
     def action_export(self):
         """Build the person's data package (JSON and readable HTML), attach
-        it to the request and open it."""
+        it to the request and open it: for the DPO, who reads what it holds
+        before it goes to the person."""
         self.ensure_one()
+        check_dpo(
+            self.env,
+            _("Only the data protection officer can export a person's data."),
+        )
         if not self.partner_id:
             raise UserError(_("Link the request to a contact to export their data."))
         attachments = self.env["gdpr.subject.export"]._attach(self.partner_id, self)
-        self.export_attachment_ids = [fields.Command.link(a.id) for a in attachments]
+        self.sudo().export_attachment_ids = [
+            fields.Command.link(a.id) for a in attachments
+        ]
         self.message_post(
             body=_("The person's data was exported."), attachment_ids=attachments.ids
         )

@@ -60,4 +60,6 @@ class GdprRetentionLine(models.Model):
             record.active = False
         elif self.action == "delete":
             record.unlink()
+            # what the trail holds of the deleted person goes with them
+            self.env["gdpr.audit.entry"]._erase_subjects(record)
         return "done"

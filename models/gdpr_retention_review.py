@@ -9,8 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_erasure import LEGAL_HOLD_MODELS
+from .gdpr_rights import DPO_GROUP, check_dpo
 
-DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
 AUTO_PARAM = "crm_gdpr.retention_auto"
 # records that tie a person to a contract, when their module is installed
 CONTRACT_MODELS = ("sale.order", "purchase.order", "project.project")
@@ -82,10 +82,9 @@ class GdprRetentionReview(models.Model):
         return super().create(vals_list)
 
     def _check_dpo(self):
-        if not self.env.user.has_group(DPO_GROUP):
-            raise AccessError(
-                _("Only the data protection officer runs retention reviews.")
-            )
+        check_dpo(
+            self.env, _("Only the data protection officer runs retention reviews.")
+        )
 
     # ------------------------------------------------------------------
     # Planning

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, ValidationError
 
+from .gdpr_rights import DPO_GROUP, check_dpo
+
 # The context keys that add fields to a contact's display name.
 DISPLAY_NAME_FIELDS = {
     "show_vat": ("vat",),
@@ -12,6 +14,12 @@ DISPLAY_NAME_FIELDS = {
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "gdpr.suppression.mixin"]
+    _gdpr_process_fields = (
+        "gdpr_erased_date",
+        "gdpr_restricted",
+        "gdpr_restriction_reason",
+        "gdpr_restriction_blacklisted",
+    )
     _gdpr_email_fields = ("email",)
     _gdpr_phone_fields = ("phone", "mobile")
 
@@ -84,17 +92,16 @@ class ResPartner(models.Model):
         return partner
 
     def write(self, vals):
-        flag = {"gdpr_restricted", "gdpr_restriction_reason"} & set(vals)
-        if flag or set(vals) & set(self._gdpr_audited() or ()):
-            self._gdpr_check_restriction(changes_flag=bool(flag))
+        if set(vals) & set(self._gdpr_audited() or ()):
+            self._gdpr_check_restriction()
         return super().write(vals)
 
-    def _gdpr_check_restriction(self, changes_flag=False):
-        """While processing is restricted, only the DPO changes personal data;
-        only the DPO sets or lifts the restriction."""
-        if self.env.su or self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
+    def _gdpr_check_restriction(self):
+        """While processing is restricted, only the DPO changes personal data
+        (the restriction itself is set and lifted by gdpr_set_restriction)."""
+        if self.env.su or self.env.user.has_group(DPO_GROUP):
             return
-        if changes_flag or any(self.mapped("gdpr_restricted")):
+        if any(self.mapped("gdpr_restricted")):
             raise AccessError(
                 self.env._(
                     "The processing of %(names)s is restricted (GDPR Art. 18): only "
@@ -108,10 +115,10 @@ class ResPartner(models.Model):
         """Restrict (Art. 18) or lift the restriction of these contacts, for
         the DPO: marketing e-mails stop at once through the blacklist, which
         lifting takes back only where the restriction put it."""
-        if not self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
-            raise AccessError(
-                self.env._("Only the data protection officer can restrict processing.")
-            )
+        check_dpo(
+            self.env,
+            self.env._("Only the data protection officer can restrict processing."),
+        )
         if restricted and not (reason or "").strip():
             raise ValidationError(self.env._("Say why processing is restricted."))
         blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
@@ -172,6 +179,14 @@ class ResPartner(models.Model):
                     and p not in partner.gdpr_objection_ids.purpose_id
                 )
             )
+
+    def _gdpr_display_name_fields(self):
+        return [
+            name
+            for key, names in DISPLAY_NAME_FIELDS.items()
+            if self.env.context.get(key)
+            for name in names
+        ]
 
     @api.depends_context("uid")
     def _compute_display_name(self):

@@ -1,6 +1,7 @@
 from odoo.tests import TransactionCase, new_test_user
 
 SALESMAN = "sales_team.group_sale_salesman"
+INTAKE = "crm_gdpr.group_gdpr_intake"
 
 
 class GdprCase(TransactionCase):
@@ -23,6 +24,9 @@ class GdprCase(TransactionCase):
         )
         cls.dpo_user = new_test_user(
             cls.env, "gdpr_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
+        )
+        cls.intake_user = new_test_user(
+            cls.env, "gdpr_intake", groups=f"{SALESMAN},{INTAKE}"
         )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Jan Kowalski", "email": "jan.kowalski@example.pl"}

@@ -9,7 +9,7 @@ from .common import GdprCase
 @tagged("post_install", "-at_install")
 class TestConsent(GdprCase):
     def _give(self, partner, purpose=None, user=None, **kwargs):
-        Consent = self.Consent.with_user(user or self.sales_user)
+        Consent = self.Consent.with_user(user or self.intake_user)
         return Consent._record_decision(
             partner, purpose or self.marketing, "given", **kwargs
         )
@@ -23,7 +23,7 @@ class TestConsent(GdprCase):
         )
         self.assertEqual(consent.state, "given")
         self.assertEqual(consent.channel, "form")
-        self.assertEqual(consent.user_id, self.sales_user)
+        self.assertEqual(consent.user_id, self.intake_user)
         self.assertEqual(consent.ip_address, "203.0.113.7")
         text = self.marketing.consent_text
         self.assertEqual(consent.consent_text, text)
@@ -36,7 +36,7 @@ class TestConsent(GdprCase):
             (history.previous_state, history.state, history.user_agent, history.note),
             ("pending", "given", "Firefox/140", "Newsletter form"),
         )
-        consent.with_user(self.sales_user).action_withdraw()
+        consent.with_user(self.sales_user).action_withdraw(channel="phone")
         self.assertEqual(consent.state, "withdrawn")
         history = self.history(consent)
         self.assertEqual(len(history), 2)
@@ -70,7 +70,7 @@ class TestConsent(GdprCase):
             {"partner_id": other.id, "purpose_id": self.marketing.id}
         )
         self.assertEqual(pending.state, "pending")
-        pending.action_refuse()
+        pending.action_refuse(channel="phone")
         self.assertEqual(pending.state, "refused")
 
     def test_invalid_transitions_write_nothing(self):
@@ -107,11 +107,11 @@ class TestConsent(GdprCase):
         email = self.partner.email
         consent = self._give(self.partner)
         self.assertFalse(self.is_blacklisted(email))
-        consent.with_user(self.sales_user).action_withdraw()
+        consent.with_user(self.sales_user).action_withdraw(channel="phone")
         self.assertTrue(self.is_blacklisted(email))
         self.assertTrue(self.partner.is_blacklisted)
         self.assertTrue(consent.blacklisted_by_consent)
-        consent.with_user(self.sales_user).action_give()
+        consent.with_user(self.sales_user).action_give(channel="phone")
         self.assertFalse(self.is_blacklisted(email))
         self.assertFalse(consent.blacklisted_by_consent)
         # a purpose without e-mail marketing does not touch the blacklist

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SALESMAN
+from .common import INTAKE, SALESMAN
 
 LINK = re.compile(r"/privacy/consent/([A-Za-z0-9_-]+)")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -24,6 +24,9 @@ class TestConsentCollection(HttpCase):
             cls.env, "collect_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
         )
         cls.sales_user = new_test_user(cls.env, "collect_sales", groups=SALESMAN)
+        cls.intake_user = new_test_user(
+            cls.env, "collect_intake", groups=f"{SALESMAN},{INTAKE}"
+        )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Alina Marin", "email": "alina@example.ro", "lang": "en_US"}
         )
@@ -110,6 +113,22 @@ class TestConsentCollection(HttpCase):
         self.assertEqual(request.state, "expired")
         self.assertEqual(self.written(), before)
 
+    def test_token_never_reaches_the_server_log(self):
+        """Whoever reads the server log must not be able to answer for the
+        person: the request line and the CSRF warning hide the token."""
+        token = self.ask()
+        with (
+            self.assertLogs("werkzeug", "INFO") as request_lines,
+            self.assertLogs("odoo.http", "WARNING") as warnings,
+        ):
+            self.url_open(f"/privacy/consent/{token}")
+            self.url_open(f"/privacy/consent/{token}/submit", data={"x": "1"})
+        lines = [
+            record.getMessage() for record in request_lines.records + warnings.records
+        ]
+        self.assertTrue(any("/privacy/consent/[token]" in line for line in lines))
+        self.assertFalse([line for line in lines if token in line])
+
     def test_withdraw_an_earlier_consent(self):
         self.Consent.record_consent(self.partner.id, "marketing_email", "given")
         token = self.ask()
@@ -133,8 +152,8 @@ class TestConsentCollection(HttpCase):
         def submit(**kwargs):
             return self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname,
-                self.sales_user.id,
-                "collect_sales",
+                self.intake_user.id,
+                "collect_intake",
                 "gdpr.consent.request",
                 "submit_signup",
                 [],
@@ -184,7 +203,7 @@ class TestConsentCollection(HttpCase):
     def test_unconfirmed_sign_up_expires(self):
         result = (
             self.env["gdpr.consent.request"]
-            .with_user(self.sales_user)
+            .with_user(self.intake_user)
             .submit_signup(email="late@example.ro", purpose_codes=["marketing_email"])
         )
         request = self.env["gdpr.consent.request"].browse(result["request_id"])

@@ -3,7 +3,7 @@ from xmlrpc.client import Fault
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SALESMAN
+from .common import INTAKE, SALESMAN
 
 
 @tagged("post_install", "-at_install")
@@ -14,6 +14,9 @@ class TestRpc(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sales_user = new_test_user(cls.env, "gdpr_rpc_sales", groups=SALESMAN)
+        cls.intake_user = new_test_user(
+            cls.env, "gdpr_rpc_intake", groups=f"{SALESMAN},{INTAKE}"
+        )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Ion Popescu", "email": "ion.popescu@example.ro"}
         )
@@ -23,14 +26,11 @@ class TestRpc(HttpCase):
         )
 
     def call(self, model, method, *args, **kwargs):
+        return self.call_as(self.sales_user, model, method, *args, **kwargs)
+
+    def call_as(self, user, model, method, *args, **kwargs):
         return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname,
-            self.sales_user.id,
-            "gdpr_rpc_sales",
-            model,
-            method,
-            list(args),
-            kwargs,
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
         )
 
     def written(self):
@@ -43,7 +43,8 @@ class TestRpc(HttpCase):
     def test_record_read_and_withdraw(self):
         purposes = self.call("gdpr.purpose", "list_purposes")
         self.assertIn("marketing_email", [p["code"] for p in purposes])
-        consent = self.call(
+        consent = self.call_as(
+            self.intake_user,
             "gdpr.consent",
             "record_consent",
             self.partner.id,
@@ -62,8 +63,12 @@ class TestRpc(HttpCase):
             [(c["purpose_code"], c["state"]) for c in consents],
             [("marketing_email", "given")],
         )
-        withdrawn = self.call(
-            "gdpr.consent", "withdraw_consent", self.partner.id, "marketing_email"
+        withdrawn = self.call_as(
+            self.intake_user,
+            "gdpr.consent",
+            "withdraw_consent",
+            self.partner.id,
+            "marketing_email",
         )
         self.assertEqual(withdrawn["state"], "withdrawn")
         self.assertTrue(
@@ -160,7 +165,9 @@ class TestRpc(HttpCase):
         ]
         for label, args, kwargs, code, message in cases:
             with self.subTest(label), self.assertRaises(Fault) as raised:
-                self.call("gdpr.consent", "record_consent", *args, **kwargs)
+                self.call_as(
+                    self.intake_user, "gdpr.consent", "record_consent", *args, **kwargs
+                )
             self.assertEqual(raised.exception.faultCode, code, label)
             self.assertIn(message, raised.exception.faultString, label)
         with self.assertRaises(Fault) as raised:

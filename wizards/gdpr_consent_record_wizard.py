@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.gdpr_consent import CONSENT_CHANNELS
+from ..models.gdpr_consent import CONSENT_CHANNELS, WITNESSED_CHANNELS
 
 
 class GdprConsentRecordWizard(models.TransientModel):
@@ -21,7 +21,13 @@ class GdprConsentRecordWizard(models.TransientModel):
         required=True,
         default="given",
     )
-    channel = fields.Selection(CONSENT_CHANNELS, required=True, default="phone")
+    channel = fields.Selection(
+        [item for item in CONSENT_CHANNELS if item[0] in WITNESSED_CHANNELS],
+        required=True,
+        default="phone",
+        help="How the decision reached you. A decision made on the consent page "
+        "or a web form is recorded there, with its proof.",
+    )
     consent_text = fields.Text(
         string="Wording", related="purpose_id.consent_text", readonly=True
     )

@@ -1,0 +1,195 @@
+"""Each defence written as the abuse it prevents: who tries, the call they
+make, and a check that nothing was written or leaked."""
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import GdprCase
+
+
+@tagged("post_install", "-at_install")
+class TestPrivilegeAbuse(GdprCase):
+    def attachments(self):
+        return self.env["ir.attachment"].search_count([])
+
+    def test_salesperson_cannot_export_a_person(self):
+        """A curious salesperson registers an access request for someone and
+        calls the export over RPC to read the package."""
+        self.env["res.partner.bank"].create(
+            {
+                "partner_id": self.partner.id,
+                "acc_number": "PL61109010140000071219812874",
+            }
+        )
+        Request = self.env["gdpr.request"].with_user(self.sales_user)
+        request = Request.browse(
+            Request.submit_request("access", self.partner.id)["id"]
+        )
+        before = self.attachments()
+        with self.assertRaisesRegex(AccessError, "data protection officer"):
+            request.action_export()
+        self.assertEqual(self.attachments(), before)
+        self.assertFalse(request.sudo().export_attachment_ids)
+        with self.assertRaises(AccessError):
+            self.env["gdpr.subject.export"].with_user(self.sales_user).export_person(
+                self.partner.id
+            )
+        # the DPO may, and the package lands on the request
+        request.with_user(self.dpo_user).action_export()
+        self.assertTrue(request.sudo().export_attachment_ids)
+
+    def test_process_fields_refused_to_everyone_else(self):
+        """A salesperson marks a contact as erased so that the real erasure
+        answers "already erased"; others try the restriction flags."""
+        Partner = self.env["res.partner"]
+        cases = [
+            (self.sales_user, {"gdpr_erased_date": "2026-01-01 00:00:00"}),
+            (self.sales_user, {"gdpr_restricted": True}),
+            (self.dpo_user, {"gdpr_erased_date": "2026-01-01 00:00:00"}),
+            (self.dpo_user, {"gdpr_restricted": False}),
+            (self.dpo_user, {"gdpr_restriction_reason": "none"}),
+        ]
+        for user, vals in cases:
+            with (
+                self.subTest(user=user.login, vals=vals),
+                self.assertRaisesRegex(AccessError, "privacy processes"),
+            ):
+                self.partner.with_user(user).write(vals)
+        self.assertFalse(self.partner.gdpr_erased_date)
+        self.assertFalse(self.partner.gdpr_restricted)
+        count = Partner.search_count([])
+        with self.assertRaises(AccessError):
+            Partner.with_user(self.sales_user).create(
+                {"name": "Ghost", "gdpr_erased_date": "2026-01-01 00:00:00"}
+            )
+        self.assertEqual(Partner.search_count([]), count)
+        # the process itself: the DPO's restriction goes through
+        self.partner.with_user(self.dpo_user).gdpr_set_restriction(True, "Disputed")
+        self.assertTrue(self.partner.gdpr_restricted)
+        self.assertEqual(self.partner.gdpr_restriction_reason, "Disputed")
+
+    def test_who_verified_an_identity_is_what_the_system_saw(self):
+        Request = self.env["gdpr.request"].with_user(self.sales_user)
+        request = Request.browse(
+            Request.submit_request("access", self.partner.id)["id"]
+        )
+        with self.assertRaises(AccessError):
+            request.write({"identity_verified_by_id": self.dpo_user.id})
+        self.assertFalse(request.identity_verified_by_id)
+        request.write({"identity_verified": True})
+        self.assertEqual(request.identity_verified_by_id, self.sales_user)
+
+    def test_backdated_objection_refused(self):
+        Objection = self.env["gdpr.objection"].with_user(self.sales_user)
+        legitimate = self.env["gdpr.purpose"].search(
+            [("legal_basis", "=", "legitimate_interest")], limit=1
+        )
+        count = Objection.sudo().search_count([])
+        with self.assertRaises(AccessError):
+            Objection.create(
+                {
+                    "partner_id": self.partner.id,
+                    "purpose_id": legitimate.id,
+                    "date": "2020-01-01 00:00:00",
+                }
+            )
+        self.assertEqual(Objection.sudo().search_count([]), count)
+
+    def test_salesperson_cannot_purge_a_field(self):
+        """Purging switched-off values is irreversible and runs as
+        superuser: a salesperson calling it over RPC is refused."""
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        entry = self.env.ref("crm_gdpr.map_res_partner_function")
+        self.partner.function = "Buyer"
+        entry.with_user(self.dpo_user).collected = False
+        with self.assertRaisesRegex(AccessError, "data protection officer"):
+            entry.with_user(self.sales_user).action_purge_values()
+        self.assertEqual(self.partner.function, "Buyer")
+
+
+@tagged("post_install", "-at_install")
+class TestProofAbuse(GdprCase):
+    def written(self):
+        return (
+            self.Consent.search_count([]),
+            self.History.search_count([]),
+            self.env["mail.mail"].search_count([]),
+            self.env["res.partner"].search_count([]),
+            self.env["gdpr.consent.request"].search_count([]),
+        )
+
+    def test_salesperson_cannot_invent_a_web_form_proof(self):
+        """A salesperson records a consent as if the person had ticked a
+        web form, with an invented IP address and browser."""
+        Consent = self.Consent.with_user(self.sales_user)
+        before = self.written()
+        for kwargs in (
+            {"channel": "form"},
+            {"channel": "api"},
+            {"channel": "import"},
+            {"channel": "phone", "ip_address": "198.51.100.7"},
+            {"channel": "email", "user_agent": "Mozilla/5.0"},
+            {"channel": "paper", "consent_text": "I agree to everything."},
+        ):
+            with (
+                self.subTest(kwargs=kwargs),
+                self.assertRaisesRegex(AccessError, "witnessed"),
+            ):
+                Consent.record_consent(
+                    self.partner.id, "marketing_email", "given", **kwargs
+                )
+        with self.assertRaisesRegex(ValidationError, "channel"):
+            Consent.record_consent(self.partner.id, "marketing_email", "given")
+        self.assertEqual(self.written(), before)
+        # what they witnessed, under their own name, without a proof of others
+        result = Consent.record_consent(
+            self.partner.id, "marketing_email", "given", channel="phone"
+        )
+        history = self.Consent.browse(result["id"]).history_ids
+        self.assertEqual(history.channel, "phone")
+        self.assertEqual(history.user_id, self.sales_user)
+        self.assertFalse(history.ip_address or history.user_agent)
+
+    def test_button_asks_the_channel_and_writes_nothing(self):
+        consent = self.Consent.create(
+            {"partner_id": self.partner.id, "purpose_id": self.marketing.id}
+        )
+        consent._set_state("given", channel="form", proof={"ip_address": "192.0.2.1"})
+        before = self.written()
+        action = consent.with_user(self.sales_user).action_withdraw()
+        self.assertEqual(action["res_model"], "gdpr.consent.record.wizard")
+        self.assertEqual(action["context"]["default_decision"], "withdrawn")
+        self.assertEqual(self.written(), before)
+        self.assertEqual(consent.state, "given")
+        consent.with_user(self.sales_user).action_withdraw(channel="phone")
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(consent.channel, "phone")
+        self.assertFalse(consent.ip_address, "no proof carried over from the form")
+
+    def test_salesperson_cannot_register_sign_ups(self):
+        """A salesperson uses the intake method to reset a withdrawn consent
+        and mail the company's confirmation to any address."""
+        consent = self.Consent.create(
+            {"partner_id": self.partner.id, "purpose_id": self.marketing.id}
+        )
+        consent._set_state("given", channel="email")
+        consent._set_state("withdrawn", channel="email")
+        before = self.written()
+        for user in (self.sales_user, self.dpo_user):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(AccessError, "intake"),
+            ):
+                self.env["gdpr.consent.request"].with_user(user).submit_signup(
+                    email=self.partner.email, purpose_codes=["marketing_email"]
+                )
+        self.assertEqual(self.written(), before)
+        self.assertEqual(consent.state, "withdrawn")
+        result = (
+            self.env["gdpr.consent.request"]
+            .with_user(self.intake_user)
+            .submit_signup(
+                email="new.person@example.pl", purpose_codes=["marketing_email"]
+            )
+        )
+        self.assertEqual(result["pending"], ["marketing_email"])
