@@ -9,6 +9,7 @@ from . import gdpr_consent_history
 from . import gdpr_consent_request
 from . import gdpr_subject_key
 from . import gdpr_audit_entry
+from . import gdpr_audit_chain
 from . import gdpr_erasure
 from . import gdpr_erasure_log
 from . import gdpr_erasure_log_line

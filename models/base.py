@@ -78,12 +78,42 @@ class Base(models.AbstractModel):
                 )
             )
 
+    # ------------------------------------------------------------------
+    # Fields that only the add-on's own processes set (erasure date,
+    # restriction flags, who verified an identity...): they run as
+    # superuser; everyone else is refused, over RPC, in imports and forms.
+    # ------------------------------------------------------------------
+
+    _gdpr_process_fields = ()
+
+    def _gdpr_refuse_process_fields(self, vals_list, creating):
+        if self.env.su or not self._gdpr_process_fields:
+            return
+        given = {
+            name
+            for vals in vals_list
+            for name in self._gdpr_process_fields
+            if name in vals and (vals[name] or not creating)
+        }
+        if given:
+            raise AccessError(
+                _(
+                    "%(fields)s of %(model)s can only be set by the privacy "
+                    "processes (erasure, restriction, consent collection), not "
+                    "written directly.",
+                    fields=", ".join(sorted(self._fields[n].string for n in given)),
+                    model=self._description,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._gdpr_refuse_process_fields(vals_list, creating=True)
         self._gdpr_refuse_not_collected(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._gdpr_refuse_process_fields([vals], creating=False)
         self._gdpr_refuse_not_collected([vals])
         return super().write(vals)
 
@@ -131,21 +161,80 @@ class Base(models.AbstractModel):
         Entry._log_unlink(self, old_values, audited, subject_column)
         return result
 
-    def read(self, fields=None, load="_classic_read"):
-        """Log who looked at sensitive fields of the map, from the UI or over
-        RPC (the fields computed from them are not listed again)."""
-        result = super().read(fields, load)
+    # ------------------------------------------------------------------
+    # Lookups of sensitive fields, wherever Odoo hands out values: read,
+    # search_read and web_read (all through _read_format), read_group
+    # (group-bys and aggregates), name_search and display names that show
+    # them. The interface is decided on the server (_interface), never
+    # taken from the caller's context.
+    # ------------------------------------------------------------------
+
+    def _gdpr_display_name_fields(self):
+        """Fields the display name shows in the current context."""
+        return ()
+
+    def _gdpr_looked_up(self, names):
+        """The sensitive fields of the map among ``names``, when a user (not
+        the system) reads them from the UI or over RPC."""
         restricted = getattr(self.env.registry, "_gdpr_restricted_fields", None)
-        if not (restricted and result and not self.env.su):
-            return result
-        mapped = self._gdpr_audited() or ()
-        looked_up = [
+        mapped = restricted and not self.env.su and self._gdpr_audited()
+        if not mapped:
+            return []
+        names = set(names)
+        if "display_name" in names:
+            # shown only to those who may read them (_compute_display_name)
+            names.update(
+                name
+                for name in self._gdpr_display_name_fields()
+                if self._gdpr_user_may_read(name)
+            )
+        looked_up = sorted(
             name
-            for name in result[0]
+            for name in names
             if name in mapped and self._fields[name] in restricted
-        ]
+        )
         if looked_up and self.env["gdpr.audit.entry"]._interface() in ("ui", "rpc"):
-            self.env["gdpr.audit.entry"]._log_access("lookup", self, looked_up)
+            return looked_up
+        return []
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        if result and (looked_up := self._gdpr_looked_up(fnames)):
+            records = self.browse([row["id"] for row in result])
+            self.env["gdpr.audit.entry"]._log_access("lookup", records, looked_up)
+        return result
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        result = super().read_group(
+            domain, fields, groupby, offset, limit, orderby, lazy
+        )
+        if result and getattr(self.env.registry, "_gdpr_restricted_fields", None):
+            groupbys = [groupby] if isinstance(groupby, str) else list(groupby or ())
+            names = {
+                spec.split(":")[0].split(".")[0]
+                for spec in [*fields, *groupbys]
+                if isinstance(spec, str)
+            } | {
+                spec.split("(")[1].rstrip(")")
+                for spec in fields
+                if isinstance(spec, str) and "(" in spec
+            }
+            if looked_up := self._gdpr_looked_up(names):
+                self.env["gdpr.audit.entry"]._log_access(
+                    "lookup", self.search(domain or [], limit=1000), looked_up
+                )
+        return result
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        result = super().name_search(name, args, operator, limit)
+        if result and (looked_up := self._gdpr_looked_up(["display_name"])):
+            self.env["gdpr.audit.entry"]._log_access(
+                "lookup", self.browse([row[0] for row in result]), looked_up
+            )
         return result
 
     @api.model

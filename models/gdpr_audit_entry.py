@@ -1,4 +1,3 @@
-import hashlib
 import json
 import logging
 import threading
@@ -13,15 +12,12 @@ from odoo.exceptions import AccessError
 from odoo.http import request
 from odoo.tools import SQL, split_every
 
+from .gdpr_rights import check_dpo
 from .rpc_values import rpc_safe
 
 _logger = logging.getLogger(__name__)
 
-DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
 PENDING = "crm_gdpr.audit_pending"
-GENESIS = "0" * 64
-# pg_advisory_xact_lock key that serialises the sealing of the chain
-SEAL_LOCK = 8_317_540_117
 RETENTION_PARAM = "crm_gdpr.audit_retention_months"
 
 OPERATIONS = [
@@ -55,10 +51,11 @@ INSERTED_COLUMNS = {
     "res_ids": "text",
     "anchor_seq": "int4",
     "anchor_hash": "varchar",
+    "company_id": "int4",
+    "hash_version": "int4",
 }
-# the columns an entry's hash covers, in this order
-HASHED_COLUMNS = ("id", "seal_seq", *INSERTED_COLUMNS)
-SELECT_HASHED = SQL(", ".join(HASHED_COLUMNS) + ", prev_hash, entry_hash")
+# the layout of the columns new entries are hashed under (gdpr_audit_chain)
+HASH_VERSION = 2
 # what the collected entries hold, written as is; the key and the encrypted
 # values are added when they are written
 ENTRY_COLUMNS = tuple(
@@ -103,11 +100,6 @@ def _plain(value):
     if value is None or isinstance(value, bool | int | float | dict | list):
         return value
     return str(value)  # Decimal
-
-
-def _entry_hash(prev_hash, row):
-    canonical = json.dumps([prev_hash, *(_plain(value) for value in row)])
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class GdprAuditEntry(models.Model):
@@ -157,6 +149,15 @@ class GdprAuditEntry(models.Model):
     anchor_hash = fields.Char(
         readonly=True, help="Purge: the hash of the last purged link."
     )
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        index=True,
+        help="The company the user worked in when the entry was written.",
+    )
+    hash_version = fields.Integer(
+        readonly=True, help="The layout of the columns the entry's hash covers."
+    )
     seal_seq = fields.Integer("Link", readonly=True, index=True)
     prev_hash = fields.Char("Previous hash", readonly=True)
     entry_hash = fields.Char("Hash", readonly=True)
@@ -195,8 +196,6 @@ class GdprAuditEntry(models.Model):
     def _interface(self):
         if interface := _interface.get():
             return interface
-        if self.env.context.get("import_file"):
-            return "import"
         if getattr(threading.current_thread(), "type", None) == "cron":
             return "cron"
         if not request:
@@ -235,6 +234,8 @@ class GdprAuditEntry(models.Model):
             "res_ids": None,
             "anchor_seq": None,
             "anchor_hash": None,
+            "company_id": self.env.company.id,
+            "hash_version": HASH_VERSION,
         }
 
         def new_entry(operation, model, **values):
@@ -430,174 +431,18 @@ class GdprAuditEntry(models.Model):
             cr.postcommit.data["crm_gdpr.seal"] = True
             cr.postcommit.add(self._seal_after_commit)
 
-    def _seal_after_commit(self):
-        """Seal the new entries in a transaction of their own; a concurrent
-        sealer already doing it, or a failure, leaves them for the next one
-        (or the hourly scheduled action)."""
-        try:
-            with self.env.registry.cursor() as cr:
-                self.with_env(self.env(cr=cr))._seal_chain(wait=False)
-        except Exception:  # noqa: BLE001 - sealing is retried later
-            _logger.info("Audit trail sealing postponed", exc_info=True)
-
-    @api.model
-    def _seal_chain(self, wait=True):
-        """Link the unsealed entries into the hash chain, in id order.
-        Returns how many were sealed."""
-        cr = self.env.cr
-        lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-        cr.execute(SQL("SELECT %s(%s)", SQL(lock), SEAL_LOCK))
-        if not wait and not cr.fetchone()[0]:
-            return 0
-        cr.execute(
-            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
-            "WHERE seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1"
-        )
-        seq, prev_hash = cr.fetchone() or (0, GENESIS)
-        sealed = 0
-        while True:
-            cr.execute(
-                SQL(
-                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq IS NULL "
-                    "ORDER BY id LIMIT 5000",
-                    SELECT_HASHED,
-                )
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
-            ids, seqs, prevs, hashes = [], [], [], []
-            for row in rows:
-                seq += 1
-                entry_hash = _entry_hash(
-                    prev_hash, (row[0], seq, *row[2 : len(HASHED_COLUMNS)])
-                )
-                ids.append(row[0])
-                seqs.append(seq)
-                prevs.append(prev_hash)
-                hashes.append(entry_hash)
-                prev_hash = entry_hash
-            cr.execute(
-                """UPDATE gdpr_audit_entry e
-                      SET seal_seq = l.seq, prev_hash = l.prev, entry_hash = l.hash
-                     FROM unnest(%s::int4[], %s::int4[], %s::varchar[], %s::varchar[])
-                          AS l(id, seq, prev, hash)
-                    WHERE e.id = l.id""",
-                [ids, seqs, prevs, hashes],
-            )
-            sealed += len(rows)
-        if sealed:
-            self.invalidate_model(["seal_seq", "prev_hash", "entry_hash"])
-        return sealed
-
-    @api.model
-    def _cron_seal(self):
-        self._seal_chain()
-
     @api.model
     def _flush_trail(self):
-        """Write and seal what the current transaction collected so far."""
+        """Write what the current transaction collected so far, and seal
+        what others committed (in a transaction of its own)."""
         self.env.flush_all()
         self.with_user(SUPERUSER_ID)._write_queue()
-        self._seal_chain()
-
-    # ------------------------------------------------------------------
-    # Verification
-    # ------------------------------------------------------------------
+        self._seal_apart()
 
     def _check_dpo(self):
-        if not self.env.user.has_group(DPO_GROUP):
-            raise AccessError(
-                _("Only the data protection officer can read the audit trail.")
-            )
-
-    @api.model
-    def verify_chain(self):
-        """Check every link of the chain, from the oldest entry kept.
-
-        Returns ``{"valid", "checked", "first_broken_id", "reason"}``.
-        """
-        self._check_dpo()
-        self._flush_trail()
-        cr = self.env.cr
-        # after a purge the chain starts at the link its anchor names
-        cr.execute(
-            "SELECT anchor_seq, anchor_hash FROM gdpr_audit_entry "
-            "WHERE operation = 'purge' AND seal_seq IS NOT NULL "
-            "ORDER BY seal_seq DESC LIMIT 1"
+        check_dpo(
+            self.env, _("Only the data protection officer can read the audit trail.")
         )
-        anchor_seq, prev_hash = cr.fetchone() or (0, GENESIS)
-        expected_seq = anchor_seq + 1
-        checked = 0
-        last_seq = 0
-        while True:
-            cr.execute(
-                SQL(
-                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq > %s "
-                    "ORDER BY seal_seq LIMIT 10000",
-                    SELECT_HASHED,
-                    last_seq,
-                )
-            )
-            rows = cr.fetchall()
-            if not rows:
-                break
-            for row in rows:
-                entry_id, seq = row[0], row[1]
-                stored_prev, stored_hash = row[-2], row[-1]
-                reason = None
-                if seq != expected_seq:
-                    reason = _(
-                        "Links %(first)s to %(last)s are missing: entries were "
-                        "deleted.",
-                        first=expected_seq,
-                        last=seq - 1,
-                    )
-                elif stored_prev != prev_hash:
-                    reason = _("The entry does not follow the previous one.")
-                elif _entry_hash(prev_hash, row[: len(HASHED_COLUMNS)]) != stored_hash:
-                    reason = _("The entry was altered after it was written.")
-                if reason:
-                    return {
-                        "valid": False,
-                        "checked": checked,
-                        "first_broken_id": entry_id,
-                        "reason": reason,
-                    }
-                checked += 1
-                prev_hash = stored_hash
-                expected_seq += 1
-                last_seq = seq
-        return {
-            "valid": True,
-            "checked": checked,
-            "first_broken_id": False,
-            "reason": "",
-        }
-
-    @api.model
-    def action_verify_chain(self):
-        result = self.verify_chain()
-        if result["valid"]:
-            message = _(
-                "The audit trail is intact: %s entries checked.", result["checked"]
-            )
-        else:
-            message = _(
-                "The audit trail is broken at entry %(id)s: %(reason)s",
-                id=result["first_broken_id"],
-                reason=result["reason"],
-            )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Audit trail verification"),
-                "message": message,
-                "type": "success" if result["valid"] else "danger",
-                "sticky": not result["valid"],
-            },
-        }
 
     # ------------------------------------------------------------------
     # Reading
@@ -722,50 +567,6 @@ class GdprAuditEntry(models.Model):
                 ]
             )
         return keys
-
-    @api.model
-    def _purge_batch(self, cutoff, batch_size=5000):
-        """Delete the oldest entries written before ``cutoff``, at most
-        ``batch_size``, and append a purge entry anchoring the chain at the
-        last deleted link. The newest link always stays: the next ones are
-        sealed after it. Returns ``(deleted, remaining)``."""
-        self._flush_trail()
-        cr = self.env.cr
-        cr.execute(
-            "SELECT LEAST(MIN(seal_seq) FILTER (WHERE date >= %s), MAX(seal_seq)) "
-            "FROM gdpr_audit_entry WHERE seal_seq IS NOT NULL",
-            [cutoff],
-        )
-        first_kept = cr.fetchone()[0]
-        # only a prefix of the chain goes, so that what stays still links up
-        cr.execute(
-            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
-            "WHERE seal_seq < %s ORDER BY seal_seq LIMIT %s",
-            [first_kept or 0, batch_size],
-        )
-        rows = cr.fetchall()
-        if not rows:
-            return 0, 0
-        last_seq, last_hash = rows[-1]
-        cr.execute("DELETE FROM gdpr_audit_entry WHERE seal_seq <= %s", [last_seq])
-        deleted = cr.rowcount
-        self.invalidate_model()
-        self._queue(
-            [
-                self._new_entry(
-                    "purge",
-                    self._name,
-                    record_count=deleted,
-                    anchor_seq=last_seq,
-                    anchor_hash=last_hash,
-                )
-            ]
-        )
-        self._flush_trail()
-        cr.execute(
-            "SELECT COUNT(*) FROM gdpr_audit_entry WHERE seal_seq < %s", [first_kept]
-        )
-        return deleted, cr.fetchone()[0]
 
     @api.model
     def _cron_purge(self, batch_size=5000):

@@ -90,6 +90,53 @@ class TestAuditRpc(HttpCase):
             self.last_entry(), entry, "reading normal fields is not logged"
         )
 
+    def test_lookups_traced_wherever_odoo_hands_out_values(self):
+        """Odoo 18's search_read does not call read; group-bys and display
+        names show the values too: each is traced as a lookup."""
+        self.env.ref("crm_gdpr.map_res_partner_vat").sensitivity = "sensitive"
+        self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
+        self.partner.vat = "RO18547290"
+        domain = [("id", "=", self.partner.id)]
+        calls = [
+            ("search_read", (domain, ["name", "vat"]), {}),
+            ("read_group", (domain, ["vat"], ["vat"]), {}),
+            (
+                "name_search",
+                ("Maria Popa",),
+                {"context": {"show_vat": True}},
+            ),
+        ]
+        for method, args, kwargs in calls:
+            with self.subTest(method=method):
+                before = self.last_entry()
+                result = self.call(
+                    self.sensitive_user, "res.partner", method, *args, **kwargs
+                )
+                self.assertTrue(result)
+                entry = self.last_entry()
+                self.assertNotEqual(entry, before, f"{method} is not traced")
+                self.assertEqual(entry.operation, "lookup")
+                self.assertEqual(entry.field_names, "vat")
+                self.assertEqual(entry.interface, "rpc")
+        before = self.last_entry()
+        self.call(self.sensitive_user, "res.partner", "search_read", domain, ["name"])
+        self.call(self.sales_user, "res.partner", "name_search", "Maria Popa")
+        self.assertEqual(self.last_entry(), before, "no sensitive field, no lookup")
+
+    def test_interface_not_taken_from_the_callers_context(self):
+        """A client forging ``import_file`` in its context is still traced as
+        an RPC call."""
+        self.call(
+            self.sales_user,
+            "res.partner",
+            "write",
+            [self.partner.id],
+            {"phone": "+40 3"},
+            context={"import_file": True},
+        )
+        entry = self.last_entry()
+        self.assertEqual((entry.operation, entry.interface), ("write", "rpc"))
+
     @mute_logger("odoo.http")
     def test_export_over_rpc_refused_then_allowed(self):
         with self.assertRaises(Fault) as raised:
