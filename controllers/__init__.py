@@ -1,2 +1,3 @@
+from . import log_redaction
 from . import rpc
 from . import consent_page
