@@ -110,10 +110,8 @@ class GdprAuditEntry(models.Model):
     def _heads_path(self):
         return self._chain_dir() / "audit_chain_heads.jsonl"
 
-    def _export_head(self):
-        """Append the newest link of the chain to the heads file, when it
-        moved on: the file outlives a database restored without its newest
-        entries, and shows that they were cut off."""
+    def _chain_head(self):
+        """The newest link: ``{"date", "seq", "hash"}``, or None."""
         cr = self.env.cr
         cr.execute(
             "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
@@ -121,17 +119,22 @@ class GdprAuditEntry(models.Model):
         )
         row = cr.fetchone()
         if not row:
-            return
-        last = self._last_exported_head()
-        if last and last["seq"] >= row[0]:
-            return
-        path = self._heads_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        head = {
+            return None
+        return {
             "date": fields.Datetime.to_string(cr.now()),
             "seq": row[0],
             "hash": row[1],
         }
+
+    def _export_head(self, head):
+        """Append ``head`` to the heads file when the chain moved on: the
+        file outlives a database restored without its newest entries, and
+        shows that they were cut off. Called once the sealing committed."""
+        last = self._last_exported_head()
+        if not head or (last and last["seq"] >= head["seq"]):
+            return
+        path = self._heads_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as file:
             file.write(json.dumps(head) + "\n")
         _logger.info("Audit trail head: link %(seq)s, hash %(hash)s", head)
@@ -140,7 +143,7 @@ class GdprAuditEntry(models.Model):
         path = self._heads_path()
         if not path.exists():
             return None
-        lines = path.read_text().split()
+        lines = path.read_text().splitlines()
         return json.loads(lines[-1]) if lines else None
 
     # ------------------------------------------------------------------
@@ -223,7 +226,8 @@ class GdprAuditEntry(models.Model):
     @api.model
     def _cron_seal(self):
         self._seal_chain()
-        self._export_head()
+        head = self._chain_head()
+        self.env.cr.postcommit.add(lambda: self._export_head(head))
 
     # ------------------------------------------------------------------
     # Verification

@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.gdpr_audit_chain import SELECTED, entry_hash
 from .common import GdprCase
 
 
@@ -318,6 +319,72 @@ class TestAuditChain(AuditCase):
         self.assertFalse(result["valid"])
         self.assertEqual(result["first_broken_id"], self.entries[0]["id"])
         self.assertIn("missing", result["reason"])
+
+    def rehash(self, key):
+        """Recompute every link from the first, as someone who can write the
+        database would after editing an entry."""
+        self.env.cr.execute(
+            f"SELECT {SELECTED.code} FROM gdpr_audit_entry "
+            "WHERE seal_seq IS NOT NULL ORDER BY seal_seq"
+        )
+        prev = "0" * 64
+        for row in self.env.cr.dictfetchall():
+            link = entry_hash(prev, row, key)
+            self.env.cr.execute(
+                "UPDATE gdpr_audit_entry SET prev_hash = %s, entry_hash = %s "
+                "WHERE id = %s",
+                [prev, link, row["id"]],
+            )
+            prev = link
+
+    def test_rebuilt_chain_detected_without_the_key(self):
+        middle = self.entries[1]["id"]
+        self.env.cr.execute(
+            "UPDATE gdpr_audit_entry SET user_id = %s WHERE id = %s",
+            [self.sales_user.id, middle],
+        )
+        self.rehash(b"a guessed key")
+        result = self.verify()
+        self.assertFalse(result["valid"])
+        self.assertIn("altered", result["reason"])
+        # the key, kept outside the database, is what tells them apart
+        self.rehash(self.Entry._chain_key())
+        self.assertTrue(self.verify()["valid"])
+
+    def test_cut_off_newest_entries_detected(self):
+        self.Entry._flush_trail()
+        head = self.Entry._chain_head()
+        path = self.Entry._heads_path()
+        self.addCleanup(lambda: path.unlink(missing_ok=True))
+        self.Entry._export_head(head)
+        self.assertTrue(self.verify()["valid"])
+        self.env.cr.execute(
+            "DELETE FROM gdpr_audit_entry WHERE seal_seq = %s", [head["seq"]]
+        )
+        result = self.verify()
+        self.assertFalse(result["valid"])
+        self.assertIn("cut off", result["reason"])
+        path.unlink()
+        self.assertTrue(self.verify()["valid"], "the chain alone cannot see it")
+
+    def test_entries_of_the_earlier_layout_keep_verifying(self):
+        self.env.cr.execute(
+            "UPDATE gdpr_audit_entry SET hash_version = NULL, seal_seq = NULL, "
+            "entry_hash = NULL WHERE id = %s",
+            [self.entries[2]["id"]],
+        )
+        self.env.cr.execute(
+            "UPDATE gdpr_audit_entry SET seal_seq = NULL, entry_hash = NULL"
+        )
+        self.Entry._seal_chain()
+        result = self.verify()
+        self.assertTrue(result["valid"], result)
+        self.assertGreaterEqual(result["checked"], 3)
+        self.env.cr.execute(
+            "UPDATE gdpr_audit_entry SET field_names = 'name' WHERE id = %s",
+            [self.entries[2]["id"]],
+        )
+        self.assertFalse(self.verify()["valid"], "a layout 1 entry is checked too")
 
     def test_verification_action_notifies(self):
         action = self.Entry.with_user(self.dpo_user).action_verify_chain()
