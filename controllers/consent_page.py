@@ -10,8 +10,11 @@ class ConsentPage(http.Controller):
     def _consent_request(self, token):
         consent_request = request.env["gdpr.consent.request"]._from_token(token)
         if consent_request:
+            # the person's language, else their company's (the controller's)
             request.update_context(
-                lang=consent_request.partner_id.lang or request.env.lang
+                lang=consent_request.partner_id.lang
+                or consent_request.company_id.sudo().partner_id.lang
+                or request.env.lang
             )
         return consent_request
 

@@ -67,6 +67,7 @@ class GdprPurpose(models.Model):
         "address on the blacklist at once.",
     )
     legitimate_interest = fields.Text(
+        translate=True,
         string="Legitimate interest assessment",
         help="The interest pursued and why it is not overridden by the "
         "interests of the data subjects (Art. 6(1)(f)).",
@@ -94,7 +95,8 @@ class GdprPurpose(models.Model):
         string="Recipients and processors",
     )
     security_measures = fields.Text(
-        help="Technical and organisational security measures (Art. 32)."
+        translate=True,
+        help="Technical and organisational security measures (Art. 32).",
     )
     company_id = fields.Many2one(
         "res.company",
