@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "crm_gdpr"
+LANGUAGES = ("pl", "cs", "ro")
 STOCK_MODULES = ("crm", "contacts")
 DATA_DIRS = ("data", "demo", "report", "security", "views", "wizards")
 RESULT_LINE = re.compile(
@@ -140,6 +141,44 @@ def check_xml(tally, files):
     tally.check("XML well-formed", not problems, "\n".join(problems))
 
 
+# placeholders a translation must keep: %s %r %d %(name)s, {{ expressions }},
+# QWeb attributes and tags
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sdr]|\{\{.*?\}\}|<[^>]+>")
+
+
+def translation_problems(pot_path, po_path):
+    """Entries of the template missing, empty, fuzzy or with other
+    placeholders in a language's .po file."""
+    import polib  # noqa: PLC0415 - a requirement of Odoo, needed only here
+
+    if not po_path.is_file():
+        return [f"{po_path.name} is missing"]
+    translations = {entry.msgid: entry for entry in polib.pofile(str(po_path))}
+    problems = []
+    for entry in polib.pofile(str(pot_path)):
+        done = translations.get(entry.msgid)
+        if done is None or not done.msgstr:
+            problems.append(f"untranslated: {entry.msgid[:70]!r}")
+        elif "fuzzy" in done.flags:
+            problems.append(f"fuzzy: {entry.msgid[:70]!r}")
+        elif sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(
+            PLACEHOLDER.findall(done.msgstr)
+        ):
+            problems.append(f"placeholders differ: {entry.msgid[:70]!r}")
+    return problems
+
+
+def check_translations(tally):
+    pot = ROOT / "i18n" / f"{ADDON}.pot"
+    for lang in LANGUAGES:
+        problems = translation_problems(pot, ROOT / "i18n" / f"{lang}.po")
+        tally.check(
+            f"{lang}.po translates every term of the template",
+            not problems,
+            f"{len(problems)} problems\n" + "\n".join(problems),
+        )
+
+
 def declared_models(files):
     """Models (not abstract) that the add-on's Python code creates."""
     models = {}
@@ -248,6 +287,7 @@ def static_layer(tally, workdir, addons_dir):
     check_manifest(tally, files)
     check_xml(tally, files)
     check_access_rules(tally, files)
+    check_translations(tally)
     check_tool(tally, "ruff check", ["ruff", "check", "--no-fix", "."])
     check_tool(tally, "ruff format", ["ruff", "format", "--check", "."])
     check_tool(
@@ -344,40 +384,20 @@ def odoo_layer(tally, args, workdir, addons_dir):
         return
     addons_path = ",".join(p for p in (configured_addons_path(), str(addons_dir)) if p)
     db = f"crm_gdpr_test_{os.getpid()}"
-    common = [
-        "-d",
-        db,
-        "--addons-path",
-        addons_path,
-        "--max-cron-threads",
-        "0",
-        "--stop-after-init",
-        "--log-level",
-        "info",
-    ]
+    bare_db = f"{db}_without_demo"
     try:
-        log = workdir / "install.log"
-        with open(log, "w") as handle:
-            proc = subprocess.run(
-                odoo_cmd(
-                    *common,
-                    "-i",
-                    ADDON,
-                    "--test-enable",
-                    "--test-tags",
-                    f"/{ADDON}",
-                    "--http-port",
-                    str(free_port()),
-                ),
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-            )
-        report_run(
+        install_and_test(tally, workdir, addons_path, db, "with demo data")
+        check_template_current(tally, workdir, addons_path, db)
+        # production databases are created without demo data: the tests
+        # build their own data and must pass there too
+        install_and_test(
             tally,
-            f"{ADDON} installed and tested",
-            log,
-            proc.returncode,
-            check_warnings=True,
+            workdir,
+            addons_path,
+            bare_db,
+            "without demo data",
+            "--without-demo",
+            "all",
         )
         if args.no_stock:
             print("      Odoo's crm and contacts suites skipped (--no-stock)")
@@ -402,8 +422,78 @@ def odoo_layer(tally, args, workdir, addons_dir):
     finally:
         if not args.keep_db:
             run(odoo_cmd("db", "drop", db))
+            run(odoo_cmd("db", "drop", bare_db))
         else:
-            print(f"      database kept: {db}")
+            print(f"      databases kept: {db}, {bare_db}")
+
+
+def install_and_test(tally, workdir, addons_path, db, label, *extra):
+    """A fresh database, crm_gdpr installed and its tests run."""
+    log = workdir / f"install-{db}.log"
+    with open(log, "w") as handle:
+        proc = subprocess.run(
+            odoo_cmd(
+                "-d",
+                db,
+                "--addons-path",
+                addons_path,
+                "--max-cron-threads",
+                "0",
+                "--stop-after-init",
+                "--log-level",
+                "info",
+                "-i",
+                ADDON,
+                "--test-enable",
+                "--test-tags",
+                f"/{ADDON}",
+                "--http-port",
+                str(free_port()),
+                *extra,
+            ),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    report_run(
+        tally,
+        f"{ADDON} installed and tested, {label}",
+        log,
+        proc.returncode,
+        check_warnings=True,
+    )
+
+
+def check_template_current(tally, workdir, addons_path, db):
+    """i18n/crm_gdpr.pot holds exactly the terms a fresh export finds."""
+    import polib  # noqa: PLC0415 - a requirement of Odoo, needed only here
+
+    fresh = workdir / f"{ADDON}.pot"
+    result = run(
+        odoo_cmd(
+            "-d",
+            db,
+            "--addons-path",
+            addons_path,
+            f"--i18n-export={fresh}",
+            f"--modules={ADDON}",
+            "--stop-after-init",
+            "--log-level",
+            "warn",
+        )
+    )
+    if result.returncode or not fresh.is_file():
+        tally.check("translation template exported", False, result.stderr)
+        return
+    exported = {entry.msgid for entry in polib.pofile(str(fresh))}
+    kept = {entry.msgid for entry in polib.pofile(str(ROOT / "i18n" / f"{ADDON}.pot"))}
+    problems = [f"missing: {m[:70]!r}" for m in sorted(exported - kept)]
+    problems += [f"no longer used: {m[:70]!r}" for m in sorted(kept - exported)]
+    tally.check(
+        f"i18n/{ADDON}.pot is current (a fresh export finds the same terms)",
+        not problems,
+        f"{len(problems)} differences; regenerate it with --i18n-export\n"
+        + "\n".join(problems),
+    )
 
 
 def stock_suites(db, addons_path, port):
