@@ -55,7 +55,9 @@ class Base(models.AbstractModel):
             )
         result = super().export_data(fields_to_export)
         if personal:
-            self.env["gdpr.audit.entry"]._log_access("export", self, fields_to_export)
+            self.env["gdpr.audit.entry"]._log_data_access(
+                "export", self, fields_to_export
+            )
         return result
 
     # ------------------------------------------------------------------
@@ -201,7 +203,7 @@ class Base(models.AbstractModel):
         result = super()._read_format(fnames, load)
         if result and (looked_up := self._gdpr_looked_up(fnames)):
             records = self.browse([row["id"] for row in result])
-            self.env["gdpr.audit.entry"]._log_access("lookup", records, looked_up)
+            self.env["gdpr.audit.entry"]._log_data_access("lookup", records, looked_up)
         return result
 
     @api.model
@@ -223,7 +225,7 @@ class Base(models.AbstractModel):
                 if isinstance(spec, str) and "(" in spec
             }
             if looked_up := self._gdpr_looked_up(names):
-                self.env["gdpr.audit.entry"]._log_access(
+                self.env["gdpr.audit.entry"]._log_data_access(
                     "lookup", self.search(domain or [], limit=1000), looked_up
                 )
         return result
@@ -232,7 +234,7 @@ class Base(models.AbstractModel):
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         result = super().name_search(name, args, operator, limit)
         if result and (looked_up := self._gdpr_looked_up(["display_name"])):
-            self.env["gdpr.audit.entry"]._log_access(
+            self.env["gdpr.audit.entry"]._log_data_access(
                 "lookup", self.browse([row[0] for row in result]), looked_up
             )
         return result

@@ -110,13 +110,17 @@ class GdprAuditEntry(models.Model):
     def _heads_path(self):
         return self._chain_dir() / "audit_chain_heads.jsonl"
 
+    def _newest_link_query(self):
+        return SQL(
+            "SELECT seal_seq, entry_hash FROM %s WHERE seal_seq IS NOT NULL "
+            "ORDER BY seal_seq DESC LIMIT 1",
+            SQL.identifier(self._table),
+        )
+
     def _chain_head(self):
         """The newest link: ``{"date", "seq", "hash"}``, or None."""
         cr = self.env.cr
-        cr.execute(
-            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
-            "WHERE seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1"
-        )
+        cr.execute(self._newest_link_query())
         row = cr.fetchone()
         if not row:
             return None
@@ -161,19 +165,16 @@ class GdprAuditEntry(models.Model):
         cr.execute(SQL("SELECT %s(%s)", SQL(lock), SEAL_LOCK))
         if not wait and not cr.fetchone()[0]:
             return 0
-        cr.execute(
-            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
-            "WHERE seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1"
-        )
+        cr.execute(self._newest_link_query())
         seq, prev_hash = cr.fetchone() or (0, GENESIS)
         key = None
         sealed = 0
         while True:
             cr.execute(
                 SQL(
-                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq IS NULL "
-                    "ORDER BY id LIMIT 5000",
+                    "SELECT %s FROM %s WHERE seal_seq IS NULL ORDER BY id LIMIT 5000",
                     SELECTED,
+                    SQL.identifier(self._table),
                 )
             )
             rows = cr.dictfetchall()
@@ -192,12 +193,18 @@ class GdprAuditEntry(models.Model):
                 hashes.append(link_hash)
                 prev_hash = link_hash
             cr.execute(
-                """UPDATE gdpr_audit_entry e
-                      SET seal_seq = l.seq, prev_hash = l.prev, entry_hash = l.hash
-                     FROM unnest(%s::int4[], %s::int4[], %s::varchar[], %s::varchar[])
-                          AS l(id, seq, prev, hash)
-                    WHERE e.id = l.id""",
-                [ids, seqs, prevs, hashes],
+                SQL(
+                    """UPDATE %s e
+                          SET seal_seq = l.seq, prev_hash = l.prev, entry_hash = l.hash
+                         FROM unnest(%s::int4[], %s::int4[], %s::varchar[],
+                                     %s::varchar[]) AS l(id, seq, prev, hash)
+                        WHERE e.id = l.id""",
+                    SQL.identifier(self._table),
+                    ids,
+                    seqs,
+                    prevs,
+                    hashes,
+                )
             )
             sealed += len(rows)
         if sealed:
@@ -261,9 +268,11 @@ class GdprAuditEntry(models.Model):
         cr = self.env.cr
         # after a purge the chain starts at the link its anchor names
         cr.execute(
-            "SELECT anchor_seq, anchor_hash FROM gdpr_audit_entry "
-            "WHERE operation = 'purge' AND seal_seq IS NOT NULL "
-            "ORDER BY seal_seq DESC LIMIT 1"
+            SQL(
+                "SELECT anchor_seq, anchor_hash FROM %s WHERE operation = 'purge' "
+                "AND seal_seq IS NOT NULL ORDER BY seal_seq DESC LIMIT 1",
+                SQL.identifier(self._table),
+            )
         )
         anchor_seq, prev_hash = cr.fetchone() or (0, GENESIS)
         expected_seq = anchor_seq + 1
@@ -283,9 +292,10 @@ class GdprAuditEntry(models.Model):
         while True:
             cr.execute(
                 SQL(
-                    "SELECT %s FROM gdpr_audit_entry WHERE seal_seq > %s "
+                    "SELECT %s FROM %s WHERE seal_seq > %s "
                     "ORDER BY seal_seq LIMIT 10000",
                     SELECTED,
+                    SQL.identifier(self._table),
                     last_seq,
                 )
             )
@@ -372,23 +382,31 @@ class GdprAuditEntry(models.Model):
         sealed after it. Returns ``(deleted, remaining)``."""
         self._flush_trail()
         cr = self.env.cr
+        table = SQL.identifier(self._table)
         cr.execute(
-            "SELECT LEAST(MIN(seal_seq) FILTER (WHERE date >= %s), MAX(seal_seq)) "
-            "FROM gdpr_audit_entry WHERE seal_seq IS NOT NULL",
-            [cutoff],
+            SQL(
+                "SELECT LEAST(MIN(seal_seq) FILTER (WHERE date >= %s), MAX(seal_seq)) "
+                "FROM %s WHERE seal_seq IS NOT NULL",
+                cutoff,
+                table,
+            )
         )
         first_kept = cr.fetchone()[0]
         # only a prefix of the chain goes, so that what stays still links up
         cr.execute(
-            "SELECT seal_seq, entry_hash FROM gdpr_audit_entry "
-            "WHERE seal_seq < %s ORDER BY seal_seq LIMIT %s",
-            [first_kept or 0, batch_size],
+            SQL(
+                "SELECT seal_seq, entry_hash FROM %s WHERE seal_seq < %s "
+                "ORDER BY seal_seq LIMIT %s",
+                table,
+                first_kept or 0,
+                batch_size,
+            )
         )
         rows = cr.fetchall()
         if not rows:
             return 0, 0
         last_seq, last_hash = rows[-1]
-        cr.execute("DELETE FROM gdpr_audit_entry WHERE seal_seq <= %s", [last_seq])
+        cr.execute(SQL("DELETE FROM %s WHERE seal_seq <= %s", table, last_seq))
         deleted = cr.rowcount
         self.invalidate_model()
         self._queue(
@@ -404,6 +422,6 @@ class GdprAuditEntry(models.Model):
         )
         self._flush_trail()
         cr.execute(
-            "SELECT COUNT(*) FROM gdpr_audit_entry WHERE seal_seq < %s", [first_kept]
+            SQL("SELECT COUNT(*) FROM %s WHERE seal_seq < %s", table, first_kept)
         )
         return deleted, cr.fetchone()[0]

@@ -371,7 +371,7 @@ class GdprAuditEntry(models.Model):
         self._queue(entries)
 
     @api.model
-    def _log_access(self, operation, records, field_names):
+    def _log_data_access(self, operation, records, field_names):
         """One entry for an export or a lookup of ``records``: who, which
         fields, how many records and which ids; no values."""
         self._queue(
@@ -419,7 +419,8 @@ class GdprAuditEntry(models.Model):
                 columns[column].append(value)
         cr.execute(
             SQL(
-                "INSERT INTO gdpr_audit_entry (%s) SELECT * FROM unnest(%s)",
+                "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
+                SQL.identifier(self._table),
                 SQL(", ").join(map(SQL.identifier, columns)),
                 SQL(", ").join(
                     SQL("%s::%s[]", values, SQL(INSERTED_COLUMNS[column]))

@@ -168,7 +168,7 @@ class GdprSubjectExport(models.AbstractModel):
                 for purpose in partner.gdpr_purpose_ids
             ],
         }
-        self.env["gdpr.audit.entry"]._log_access(
+        self.env["gdpr.audit.entry"]._log_data_access(
             "export", partners.with_env(self.env), ["crm_gdpr.subject_export"]
         )
         return data

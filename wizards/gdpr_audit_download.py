@@ -71,7 +71,7 @@ class GdprAuditDownload(models.TransientModel):
     def _rows(self):
         entries = self._entries()
         decrypted = entries._decrypted_changes()
-        self.env["gdpr.audit.entry"]._log_access("export", entries, CSV_COLUMNS)
+        self.env["gdpr.audit.entry"]._log_data_access("export", entries, CSV_COLUMNS)
         return [entry._to_dict(decrypted[entry.id]) for entry in entries]
 
     def action_download(self):
