@@ -3,9 +3,11 @@ from xmlrpc.client import Fault
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.controllers.rpc import RPC_FAULT_CODE_ACCESS_ERROR
+
 from .common import SALESMAN
 
-ACCESS_ERROR = 4  # Odoo's XML-RPC fault code
+ACCESS_ERROR = RPC_FAULT_CODE_ACCESS_ERROR
 
 
 @tagged("post_install", "-at_install")

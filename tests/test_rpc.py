@@ -3,6 +3,11 @@ from xmlrpc.client import Fault
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.base.controllers.rpc import (
+    RPC_FAULT_CODE_ACCESS_ERROR,
+    RPC_FAULT_CODE_WARNING,
+)
+
 from .common import INTAKE, SALESMAN
 
 
@@ -83,7 +88,7 @@ class TestRpc(HttpCase):
     @mute_logger("odoo.http")
     def test_bad_input_is_refused_and_writes_nothing(self):
         before = self.written()
-        warning, access_error = 2, 4  # Odoo's XML-RPC fault codes
+        warning, access_error = RPC_FAULT_CODE_WARNING, RPC_FAULT_CODE_ACCESS_ERROR
         cases = [
             (
                 "unknown purpose",
@@ -186,7 +191,7 @@ class TestRpc(HttpCase):
         ]:
             with self.subTest(method), self.assertRaises(Fault) as raised:
                 self.call("res.partner.bank", method, *args, **kwargs)
-            self.assertEqual(raised.exception.faultCode, 4)
+            self.assertEqual(raised.exception.faultCode, RPC_FAULT_CODE_ACCESS_ERROR)
         with self.assertRaises(Fault):
             self.call("res.partner", "read", [self.partner.id], ["bank_ids"])
         self.assertEqual(
