@@ -11,3 +11,7 @@ from . import test_request
 from . import test_request_rpc
 from . import test_retention
 from . import test_consent_collection
+from . import test_login
+from . import test_login_journal
+from . import test_breach
+from . import test_breach_rpc
