@@ -46,7 +46,7 @@ class GdprLoginAttempt(models.Model):
     )
     result = fields.Selection(RESULTS, required=True, readonly=True, index=True)
     user_id = fields.Many2one(
-        "res.users", "User", readonly=True, index=True, ondelete="set null"
+        "res.users", readonly=True, index=True, ondelete="set null"
     )
     login = fields.Char(
         "Login tried",
