@@ -45,7 +45,7 @@ class ResConfigSettings(models.TransientModel):
     gdpr_login_cooldown_after = fields.Integer(
         "Failures before a cooldown",
         config_parameter="base.login_cooldown_after",
-        default=5,
+        default=10,
         help="Odoo refuses logins from an address for a while after this many "
         "failures in a row; 0 switches it off.",
     )

@@ -86,7 +86,11 @@ class TestLoginProtection(LoginCase):
         self.params.set_param("base.login_cooldown_duration", 600)
         self.login("gdpr_login_user", "wrong-1")
         self.login("gdpr_login_user", "wrong-2")
-        response = self.login("gdpr_login_user", "gdpr_login_user")
+        with self.assertLogs(
+            "odoo.addons.base.models.res_users", level="WARNING"
+        ) as logs:
+            response = self.login("gdpr_login_user", "gdpr_login_user")
+        self.assertIn("Login attempt ignored", logs.output[0])
         self.assertIn("Too many login failures", response.text)
         self.assertFalse(self.logged_in())
         blocked = self.env["gdpr.login.attempt"].search(
