@@ -29,3 +29,8 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_bank
 from . import crm_lead
+from . import res_users
+from . import res_users_password_history
+from . import gdpr_login_attempt
+from . import gdpr_breach
+from . import gdpr_breach_communication

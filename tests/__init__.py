@@ -14,3 +14,7 @@ from . import test_consent_collection
 from . import test_abuse
 from . import test_public_methods
 from . import test_translations
+from . import test_login
+from . import test_login_journal
+from . import test_breach
+from . import test_breach_rpc

@@ -4,3 +4,4 @@ from . import gdpr_erasure_wizard
 from . import gdpr_erasure_wizard_line
 from . import gdpr_restriction_wizard
 from . import gdpr_consent_request_wizard
+from . import gdpr_password_change_request
