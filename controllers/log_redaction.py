@@ -9,7 +9,9 @@ token cut out.
 import logging
 import re
 
-TOKEN_IN_PATH = re.compile(r"(/privacy/[\w-]+/)[\w-]{16,}")
+# any long segment under /privacy/, however the client spells or doubles
+# the slashes (werkzeug logs the path as received)
+TOKEN_IN_PATH = re.compile(r"(/privacy/+(?:[\w-]+/+)*?)[\w-]{16,}", re.IGNORECASE)
 REDACTED = r"\1[token]"
 
 
@@ -26,10 +28,13 @@ class TokenRedactionFilter(logging.Filter):
 
 
 def install(logger_names=("werkzeug", "odoo.http")):
-    for name in logger_names:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, TokenRedactionFilter) for f in logger.filters):
-            logger.addFilter(TokenRedactionFilter())
+    """On the loggers that write request paths, and on the server's log
+    handlers, so that records of their child loggers are redacted too."""
+    targets = [logging.getLogger(name) for name in logger_names]
+    targets += logging.getLogger().handlers
+    for target in targets:
+        if not any(isinstance(f, TokenRedactionFilter) for f in target.filters):
+            target.addFilter(TokenRedactionFilter())
 
 
 install()

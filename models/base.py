@@ -88,6 +88,10 @@ class Base(models.AbstractModel):
 
     _gdpr_process_fields = ()
 
+    def _gdpr_default(self, name):
+        default = self._fields[name].default
+        return default(self) if default else False
+
     def _gdpr_refuse_process_fields(self, vals_list, creating):
         if self.env.su or not self._gdpr_process_fields:
             return
@@ -95,7 +99,11 @@ class Base(models.AbstractModel):
             name
             for vals in vals_list
             for name in self._gdpr_process_fields
-            if name in vals and (vals[name] or not creating)
+            if name in vals
+            and (
+                not creating
+                or vals[name] not in (False, None, self._gdpr_default(name))
+            )
         }
         if given:
             raise AccessError(
@@ -229,6 +237,13 @@ class Base(models.AbstractModel):
                     "lookup", self.search(domain or [], limit=1000), looked_up
                 )
         return result
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default)
+        copied = {name for vals in vals_list for name in vals}
+        if vals_list and (looked_up := self._gdpr_looked_up(copied)):
+            self.env["gdpr.audit.entry"]._log_data_access("lookup", self, looked_up)
+        return vals_list
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

@@ -31,6 +31,8 @@ GENESIS = "0" * 64
 SEAL_LOCK = 8_317_540_117
 # the server configuration option holding the key of the chain
 KEY_OPTION = "crm_gdpr_audit_key"
+# seconds between two exports of the head after a sealing
+HEAD_INTERVAL = 300
 
 # the columns each layout of the hash covers, in this order
 _LAYOUT_1 = (
@@ -93,7 +95,9 @@ class GdprAuditEntry(models.Model):
 
     def _chain_key(self, create=False):
         """The HMAC key of the chain: the server option ``crm_gdpr_audit_key``
-        or the key file of the database's filestore, made on first use."""
+        or the key file of the database's filestore, made on first use. A
+        key that is lost is never replaced while keyed links exist: they
+        could no longer be told from forged ones."""
         if configured := config.get(KEY_OPTION):
             return configured.encode()
         path = self._chain_dir() / "audit_chain.key"
@@ -101,6 +105,15 @@ class GdprAuditEntry(models.Model):
             return path.read_bytes().strip()
         if not create:
             return None
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM %s WHERE hash_version > 1 AND seal_seq IS NOT NULL "
+                "LIMIT 1",
+                SQL.identifier(self._table),
+            )
+        )
+        if self.env.cr.fetchone():
+            raise ChainKeyMissing()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as file:
@@ -130,25 +143,55 @@ class GdprAuditEntry(models.Model):
             "hash": row[1],
         }
 
-    def _export_head(self, head):
-        """Append ``head`` to the heads file when the chain moved on: the
-        file outlives a database restored without its newest entries, and
-        shows that they were cut off. Called once the sealing committed."""
-        last = self._last_exported_head()
-        if not head or (last and last["seq"] >= head["seq"]):
-            return
+    def _append_export(self, line):
         path = self._heads_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as file:
-            file.write(json.dumps(head) + "\n")
+            file.write(json.dumps(line) + "\n")
+
+    def _export_head(self, head, min_interval=0):
+        """Append ``head`` to the heads file when the chain moved on (and the
+        last export is ``min_interval`` seconds old): the file outlives a
+        database restored without its newest entries, and shows that they
+        were cut off. Called once the sealing committed."""
+        last = self._last_exported_head()
+        if not head or (last and last["seq"] >= head["seq"]):
+            return
+        if last and min_interval:
+            age = fields.Datetime.from_string(head["date"]) - (
+                fields.Datetime.from_string(last["date"])
+            )
+            if age.total_seconds() < min_interval:
+                return
+        self._append_export(head)
         _logger.info("Audit trail head: link %(seq)s, hash %(hash)s", head)
 
+    def _export_purge(self, anchor_seq, anchor_hash, date):
+        """Append a purge's anchor: verification accepts only the anchors
+        it finds here, so that a forged purge cannot hide removed links."""
+        self._append_export({"date": date, "purge": anchor_seq, "hash": anchor_hash})
+
+    def _exported(self):
+        """``(heads, purge anchors)`` of the heads file."""
+        path = self._heads_path()
+        if not path.exists():
+            return [], set()
+        lines = [json.loads(line) for line in path.read_text().splitlines() if line]
+        heads = [line for line in lines if "seq" in line]
+        anchors = {(line["purge"], line["hash"]) for line in lines if "purge" in line}
+        return heads, anchors
+
     def _last_exported_head(self):
+        """The newest exported head, read from the end of the file."""
         path = self._heads_path()
         if not path.exists():
             return None
-        lines = path.read_text().splitlines()
-        return json.loads(lines[-1]) if lines else None
+        start = max(0, path.stat().st_size - 8192)
+        with path.open("rb") as file:
+            file.seek(start)
+            lines = file.read().decode().splitlines()[1 if start else 0 :]
+        heads = [json.loads(line) for line in lines if '"seq"' in line]
+        return heads[-1] if heads else None
 
     # ------------------------------------------------------------------
     # Sealing
@@ -223,7 +266,10 @@ class GdprAuditEntry(models.Model):
             return
         try:
             with self.env.registry.cursor() as cr:
-                self.with_env(self.env(cr=cr))._seal_chain(wait=False)
+                sealer = self.with_env(self.env(cr=cr))
+                head = sealer._seal_chain(wait=False) and sealer._chain_head()
+            # committed: the head goes out, at most every few minutes
+            self._export_head(head, min_interval=HEAD_INTERVAL)
         except Exception:  # noqa: BLE001 - sealing is retried later
             _logger.info("Audit trail sealing postponed", exc_info=True)
 
@@ -278,8 +324,10 @@ class GdprAuditEntry(models.Model):
         expected_seq = anchor_seq + 1
         key = self._chain_key()
         checked, last_seq = 0, 0
+        keyed = False  # once a link is keyed, every later one must be
         hashes_seen = {}
-        head = self._last_exported_head()
+        heads, anchors = self._exported()
+        head = heads[-1] if heads else None
 
         def broken(entry_id, reason):
             return {
@@ -288,6 +336,18 @@ class GdprAuditEntry(models.Model):
                 "first_broken_id": entry_id,
                 "reason": reason,
             }
+
+        # a purge anchor the heads file does not know hides removed links
+        if anchor_seq and heads and anchor_seq > heads[0]["seq"]:
+            if (anchor_seq, prev_hash) not in anchors:
+                return broken(
+                    False,
+                    _(
+                        "The purge anchored at link %s is not among the exported "
+                        "ones: entries were removed.",
+                        anchor_seq,
+                    ),
+                )
 
         while True:
             cr.execute(
@@ -318,6 +378,13 @@ class GdprAuditEntry(models.Model):
                     return broken(
                         row["id"], _("The entry does not follow the previous one.")
                     )
+                version = row["hash_version"] or 1
+                if keyed and version == 1:
+                    return broken(
+                        row["id"],
+                        _("The entry was hashed again without the key of the chain."),
+                    )
+                keyed = keyed or version > 1
                 if entry_hash(prev_hash, row, key) != row["entry_hash"]:
                     return broken(
                         row["id"], _("The entry was altered after it was written.")
@@ -407,6 +474,8 @@ class GdprAuditEntry(models.Model):
             return 0, 0
         last_seq, last_hash = rows[-1]
         cr.execute(SQL("DELETE FROM %s WHERE seal_seq <= %s", table, last_seq))
+        date = fields.Datetime.to_string(cr.now())
+        cr.postcommit.add(lambda: self._export_purge(last_seq, last_hash, date))
         deleted = cr.rowcount
         self.invalidate_model()
         self._queue(

@@ -395,6 +395,34 @@ class GdprAuditEntry(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _subject_companies(self, subjects):
+        """``{(model, id): company id or None}`` of the people entries are
+        about: an entry belongs to the company of its person's record (a
+        contact shared between companies belongs to none), not to the
+        company the writer happened to work in. A query per model."""
+        by_model = {}
+        for model_name, res_id in subjects:
+            by_model.setdefault(model_name, []).append(res_id)
+        result = {}
+        for model_name, ids in by_model.items():
+            model = self.env.registry.get(model_name)
+            field = model is not None and model._fields.get("company_id")
+            if not (field and field.store):
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, company_id FROM %s WHERE id = ANY(%s)",
+                    SQL.identifier(model._table),
+                    ids,
+                )
+            )
+            result.update(
+                ((model_name, res_id), company_id)
+                for res_id, company_id in self.env.cr.fetchall()
+            )
+        return result
+
+    @api.model
     def _write_queue(self):
         """Write the entries the transaction collected, values encrypted with
         the key of their person: a few queries whatever their number."""
@@ -402,11 +430,13 @@ class GdprAuditEntry(models.Model):
         pending = cr.precommit.data.pop(PENDING, None)
         if not pending:
             return
-        ciphers = self.env["gdpr.subject.key"]._live_ciphers(
-            {entry["subject"] for entry in pending if entry["subject"]}
-        )
+        subjects = {entry["subject"] for entry in pending if entry["subject"]}
+        ciphers = self.env["gdpr.subject.key"]._live_ciphers(subjects)
+        companies = self._subject_companies(subjects)
         columns = {column: [] for column in INSERTED_COLUMNS}
         for entry in pending:
+            if entry["subject"] in companies:
+                entry["company_id"] = companies[entry["subject"]]
             key_id, cipher = ciphers.get(entry["subject"], (None, None))
             payload = None
             if cipher is not None and entry["changes"] is not None:

@@ -3,6 +3,7 @@ import hmac
 import secrets
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -98,11 +99,26 @@ class GdprConsentRequest(models.Model):
                     "expires_at": fields.Datetime.now() + relativedelta(days=days),
                 }
             )
-            template.sudo().with_context(consent_url=request._url(token)).send_mail(
-                request.id, email_layout_xmlid="mail.mail_notification_light"
+            mail_id = (
+                template.sudo()
+                .with_context(consent_url=request._url(token))
+                .send_mail(
+                    request.id, email_layout_xmlid="mail.mail_notification_light"
+                )
             )
+            request._hide_link(mail_id)
             requests |= request
         return requests
+
+    def _hide_link(self, mail_id):
+        """Whoever holds the link answers for the person: only the outgoing
+        e-mail (readable by administrators, deleted once sent) keeps it; the
+        message that users reading the request see says that it was sent."""
+        message = self.env["mail.mail"].sudo().browse(mail_id).mail_message_id
+        message.body = Markup("<p>%s</p>") % _(
+            "The e-mail with the personal link was sent to %s.",
+            self.partner_id.email_normalized,
+        )
 
     def _url(self, token):
         return f"{self.get_base_url()}/privacy/consent/{token}"

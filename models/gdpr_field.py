@@ -1,3 +1,4 @@
+import re
 from collections import defaultdict
 
 from odoo import _, api, fields, models, tools
@@ -24,6 +25,14 @@ TRACKABLE_TYPES = {
 }
 # the trail's own models are not traced through the ORM
 UNAUDITED_MODELS = {"gdpr.audit.entry", "gdpr.subject.key"}
+# the database's own machinery, not people's data: the map never reaches it
+# (switching a field off or purging it there would switch off access rules,
+# users, companies or the privacy processes themselves)
+SYSTEM_MODELS = re.compile(
+    r"^(ir\.(?!attachment$)|base[._]|bus\.|auth_|"
+    r"res\.(users|groups|company|config|lang|currency)|"
+    r"gdpr\.(?!request$)|(mail|phone)\.blacklist)"
+)
 
 SENSITIVITIES = [
     ("normal", "Normal"),
@@ -176,6 +185,7 @@ class GdprField(models.Model):
             self.env,
             _("Only the data protection officer can purge the values of a field."),
         )
+        self._check_field()
         purged = 0
         for entry in self.filtered(lambda e: not e.collected):
             Model = (
@@ -200,6 +210,15 @@ class GdprField(models.Model):
     @api.constrains("model_id", "field_id", "erasure_method", "legal_hold_reason")
     def _check_field(self):
         for entry in self:
+            if SYSTEM_MODELS.match(entry.model_id.model or ""):
+                raise ValidationError(
+                    _(
+                        "%s holds the database's own rules or the privacy "
+                        "processes, not people's data: it cannot be in the "
+                        "personal-data map.",
+                        entry.model_id.model,
+                    )
+                )
             field = entry.field_id
             if field.model_id != entry.model_id:
                 raise ValidationError(

@@ -43,6 +43,7 @@ class GdprRequest(models.Model):
     _description = "Data Subject Request"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "deadline, id"
+    _check_company_auto = True
     _gdpr_process_fields = ("identity_verified_by_id", "export_attachment_ids")
 
     name = fields.Char(
@@ -53,7 +54,9 @@ class GdprRequest(models.Model):
         default=lambda self: _("New"),
     )
     request_type = fields.Selection(REQUEST_TYPES, "Type", required=True, tracking=True)
-    partner_id = fields.Many2one("res.partner", "Contact", index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Contact", index=True, tracking=True, check_company=True
+    )
     requester_name = fields.Char("Name", tracking=True)
     requester_email = fields.Char("E-mail", tracking=True)
     requester_phone = fields.Char("Phone", tracking=True)
@@ -171,17 +174,25 @@ class GdprRequest(models.Model):
                     self.env["ir.sequence"].next_by_code("gdpr.request") or "/"
                 )
         requests = super().create(vals_list)
+        requests.filtered("identity_verified")._set_verifier()
         requests._schedule_reminder()
         return requests
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("identity_verified"):
-            # who verified is what the system saw, not what a caller says
-            self.sudo().write({"identity_verified_by_id": self.env.uid})
+        if "identity_verified" in vals:
+            self._set_verifier()
         if {"extension_months", "received_date", "user_id", "state"} & set(vals):
             self._schedule_reminder()
         return result
+
+    def _set_verifier(self):
+        """Who verified the identity is what the system saw, not what a
+        caller says: the user who ticked it, cleared when it is unticked."""
+        for request in self:
+            request.sudo().identity_verified_by_id = (
+                self.env.uid if request.identity_verified else False
+            )
 
     def _schedule_reminder(self):
         """One to-do for the responsible user, due a week before the
@@ -241,9 +252,8 @@ class GdprRequest(models.Model):
         self.sudo().export_attachment_ids = [
             fields.Command.link(a.id) for a in attachments
         ]
-        self.message_post(
-            body=_("The person's data was exported."), attachment_ids=attachments.ids
-        )
+        # logged without the files: the chatter is read by more than the DPO
+        self._message_log(body=_("The person's data was exported."))
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachments[0].id}?download=true",

@@ -10,11 +10,24 @@ class GdprRetentionLine(models.Model):
     _name = "gdpr.retention.line"
     _description = "Person Due for Retention"
     _order = "id"
+    # what the plan found and did: the DPO only excludes people
+    _gdpr_process_fields = (
+        "review_id",
+        "res_model",
+        "res_id",
+        "purpose_id",
+        "ended_on",
+        "action",
+        "state",
+        "error",
+    )
 
     review_id = fields.Many2one(
         "gdpr.retention.review", required=True, ondelete="cascade", index=True
     )
-    res_model = fields.Char("Model", required=True)
+    res_model = fields.Selection(
+        [("res.partner", "Contact"), ("crm.lead", "Lead")], "Model", required=True
+    )
     res_id = fields.Integer("Record ID", required=True)
     record_name = fields.Char("Person", compute="_compute_record_name")
     purpose_id = fields.Many2one(

@@ -34,6 +34,8 @@ class GdprRetentionReview(models.Model):
 
     _name = "gdpr.retention.review"
     _description = "Retention Review"
+    # the plan and its progress are the process's, never written directly
+    _gdpr_process_fields = ("state", "checked_count", "kept_summary")
     _inherit = ["mail.thread"]
     _order = "id desc"
 
@@ -270,7 +272,7 @@ class GdprRetentionReview(models.Model):
                     )
                 self.env["gdpr.retention.line"].sudo().create(lines)
                 self.env.invalidate_all()  # memory stays flat, batch after batch
-        self.write(
+        self.sudo().write(
             {
                 "state": "planned",
                 "checked_count": checked,
@@ -300,7 +302,7 @@ class GdprRetentionReview(models.Model):
                 )
             if review.state != "planned":
                 raise UserError(_("Plan the review first."))
-        self.write({"state": "running"})
+        self.sudo().write({"state": "running"})
         self.env.ref("crm_gdpr.ir_cron_gdpr_retention")._trigger()
         return True
 
@@ -359,7 +361,7 @@ class GdprRetentionReview(models.Model):
             )
 
     def _finish(self):
-        self.state = "done"
+        self.sudo().state = "done"
         counts = Counter(
             (line.action, line.state) for line in self.line_ids if not line.excluded
         )

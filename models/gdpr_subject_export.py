@@ -174,7 +174,9 @@ class GdprSubjectExport(models.AbstractModel):
         return data
 
     def _attach(self, partner, request):
-        """The package as JSON and as a readable HTML page, attached to the
+        """The package as JSON and as a readable HTML page, listed on the
+        request but attached to no record: only the DPO who made it (and
+        administrators) can open the files, not everyone who can read the
         request."""
         data = self._build(partner)
         html = self.env["ir.qweb"]._render(
@@ -187,15 +189,11 @@ class GdprSubjectExport(models.AbstractModel):
                     "name": f"{request.name.replace('/', '-')}_data.json",
                     "raw": json.dumps(data, indent=2, ensure_ascii=False).encode(),
                     "mimetype": "application/json",
-                    "res_model": request._name,
-                    "res_id": request.id,
                 },
                 {
                     "name": f"{request.name.replace('/', '-')}_data.html",
                     "datas": base64.b64encode(str(html).encode()),
                     "mimetype": "text/html",
-                    "res_model": request._name,
-                    "res_id": request.id,
                 },
             ]
         )

@@ -4,6 +4,9 @@ from odoo import api, models
 class ResPartnerBank(models.Model):
     _inherit = "res.partner.bank"
 
+    def _gdpr_display_name_fields(self):
+        return ["acc_number"]
+
     @api.depends_context("uid")
     def _compute_display_name(self):
         """The account number is the display name of a bank account: mask it

@@ -1,10 +1,11 @@
 """Each defence written as the abuse it prevents: who tries, the call they
 make, and a check that nothing was written or leaked."""
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import GdprCase
+from .common import SALESMAN, GdprCase
 
 
 @tagged("post_install", "-at_install")
@@ -34,9 +35,18 @@ class TestPrivilegeAbuse(GdprCase):
             self.env["gdpr.subject.export"].with_user(self.sales_user).export_person(
                 self.partner.id
             )
-        # the DPO may, and the package lands on the request
+        # the DPO may, and the package is listed on the request, but its
+        # files stay the DPO's: the salesperson who can read the request
+        # cannot open them
         request.with_user(self.dpo_user).action_export()
-        self.assertTrue(request.sudo().export_attachment_ids)
+        files = request.sudo().export_attachment_ids
+        self.assertEqual(len(files), 2)
+        with self.assertRaises(AccessError):
+            files.with_user(self.sales_user).read(["datas"])
+        self.assertTrue(files.with_user(self.dpo_user).read(["datas"])[0]["datas"])
+        self.assertFalse(
+            request.message_ids.attachment_ids, "no file in the chatter either"
+        )
 
     def test_process_fields_refused_to_everyone_else(self):
         """A salesperson marks a contact as erased so that the real erasure
@@ -78,6 +88,17 @@ class TestPrivilegeAbuse(GdprCase):
         self.assertFalse(request.identity_verified_by_id)
         request.write({"identity_verified": True})
         self.assertEqual(request.identity_verified_by_id, self.sales_user)
+        request.write({"identity_verified": False})
+        self.assertFalse(request.identity_verified_by_id)
+        # ticked when registered: the one who registers it verified it
+        created = Request.create(
+            {
+                "request_type": "access",
+                "partner_id": self.partner.id,
+                "identity_verified": True,
+            }
+        )
+        self.assertEqual(created.identity_verified_by_id, self.sales_user)
 
     def test_backdated_objection_refused(self):
         Objection = self.env["gdpr.objection"].with_user(self.sales_user)
@@ -193,3 +214,112 @@ class TestProofAbuse(GdprCase):
             )
         )
         self.assertEqual(result["pending"], ["marketing_email"])
+
+
+@tagged("post_install", "-at_install")
+class TestDpoAbuse(GdprCase):
+    """A careless or curious DPO of one company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Firma B"})
+        cls.partner_b = cls.env["res.partner"].create(
+            {
+                "name": "Beata Bednarska",
+                "email": "beata@firma-b.pl",
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.partner_a = cls.env["res.partner"].create(
+            {
+                "name": "Adam Adamski",
+                "email": "adam@firma-a.pl",
+                "company_id": cls.env.company.id,
+            }
+        )
+        cls.dpo_b = new_test_user(
+            cls.env,
+            "gdpr_dpo_b",
+            groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+
+    def test_dpo_cannot_restrict_another_companys_contact(self):
+        with self.assertRaises(AccessError):
+            self.partner_b.with_user(self.dpo_user).gdpr_set_restriction(True, "x")
+        self.assertFalse(self.partner_b.gdpr_restricted)
+        self.assertFalse(self.is_blacklisted("beata@firma-b.pl"))
+
+    def test_trail_entries_belong_to_the_persons_company(self):
+        """The writer works in company B; the entry is about a contact of
+        company A, and only A's DPO reads it."""
+        Entry = self.env["gdpr.audit.entry"]
+        Entry._flush_trail()
+        self.partner_a.with_company(self.company_b).write({"phone": "+48 22 111"})
+        Entry._flush_trail()
+        entry = Entry.search([("res_id", "=", self.partner_a.id)], limit=1)
+        self.assertEqual(entry.company_id, self.env.company)
+        domain = [("partner_id", "=", self.partner_a.id)]
+        self.assertFalse(Entry.with_user(self.dpo_b).read_trail(domain))
+        self.assertTrue(Entry.with_user(self.dpo_user).read_trail(domain))
+
+    def test_dpo_cannot_map_the_databases_own_rules(self):
+        """Switching off ir.rule.active in the map, then purging it, would
+        archive every record rule."""
+        Field = self.env["gdpr.field"].with_user(self.dpo_user)
+        category = self.env["gdpr.data.category"].search([], limit=1)
+        count = Field.search_count([])
+        for model, field in (
+            ("ir.rule", "active"),
+            ("res.users", "login"),
+            ("res.groups", "name"),
+            ("res.company", "name"),
+            ("gdpr.consent", "state"),
+        ):
+            with self.subTest(model=model), self.assertRaises(ValidationError):
+                Field.create(
+                    {
+                        "model_id": self.env["ir.model"]._get_id(model),
+                        "field_id": self.env["ir.model.fields"]._get(model, field).id,
+                        "category_id": category.id,
+                        "collected": False,
+                    }
+                )
+        self.assertEqual(Field.search_count([]), count)
+        self.assertTrue(self.env.ref("base.res_partner_rule").active)
+
+    def test_dpo_cannot_point_retention_at_other_records(self):
+        """Retention lines run as superuser: their target and action are
+        the plan's, never written by hand."""
+        review = self.env["gdpr.retention.review"].with_user(self.dpo_user).create({})
+        line = (
+            self.env["gdpr.retention.line"]
+            .sudo()
+            .create(
+                {
+                    "review_id": review.id,
+                    "res_model": "res.partner",
+                    "res_id": self.partner.id,
+                    "action": "archive",
+                }
+            )
+        )
+        for vals in (
+            {"res_model": "crm.lead"},
+            {"res_id": self.partner_b.id},
+            {"action": "delete"},
+            {"state": "done"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                line.with_user(self.dpo_user).write(vals)
+        with self.assertRaises(AccessError):
+            review.with_user(self.dpo_user).write({"state": "planned"})
+        self.assertEqual(
+            (line.res_model, line.res_id, line.action, line.state, review.state),
+            ("res.partner", self.partner.id, "archive", "pending", "draft"),
+        )
+        # what the DPO does decide: leave someone out
+        line.with_user(self.dpo_user).write({"excluded": True, "exclusion_reason": "x"})
+        self.assertTrue(line.excluded)

@@ -125,6 +125,29 @@ class TestAuditRpc(HttpCase):
         self.call(self.sales_user, "res.partner", "name_search", "Maria Popa")
         self.assertEqual(self.last_entry(), before, "no sensitive field, no lookup")
 
+    def test_account_numbers_in_display_names_and_copies_traced(self):
+        """A bank account's display name is its number; copy_data hands the
+        values out too."""
+        bank = self.env["res.partner.bank"].create(
+            {"partner_id": self.partner.id, "acc_number": "RO49AAAA1B31007593840000"}
+        )
+        calls = [
+            ("search_read", ([("id", "=", bank.id)], ["display_name"]), {}),
+            ("name_search", ("RO49AAAA",), {}),
+            ("copy_data", ([bank.id],), {}),
+        ]
+        for method, args, kwargs in calls:
+            with self.subTest(method=method):
+                before = self.last_entry()
+                result = self.call(
+                    self.sensitive_user, "res.partner.bank", method, *args, **kwargs
+                )
+                self.assertIn("RO49AAAA1B31007593840000", str(result))
+                entry = self.last_entry()
+                self.assertNotEqual(entry, before, f"{method} is not traced")
+                self.assertEqual(entry.operation, "lookup")
+                self.assertIn("acc_number", entry.field_names.split(","))
+
     def test_interface_not_taken_from_the_callers_context(self):
         """A client forging ``import_file`` in its context is still traced as
         an RPC call."""

@@ -351,12 +351,53 @@ class TestAuditChain(AuditCase):
         self.rehash(self.Entry._chain_key())
         self.assertTrue(self.verify()["valid"])
 
-    def test_cut_off_newest_entries_detected(self):
+    def test_chain_rehashed_without_the_key_detected(self):
+        """The attacker who cannot compute the keyed hash falls back to the
+        earlier, keyless layout for the links after the one they edit."""
+        middle = self.entries[1]
+        self.env.cr.execute(
+            "UPDATE gdpr_audit_entry SET user_id = %s, hash_version = 1 "
+            "WHERE seal_seq >= %s",
+            [self.sales_user.id, middle["link"]],
+        )
+        self.rehash(None)
+        result = self.verify()
+        self.assertFalse(result["valid"])
+        self.assertEqual(result["first_broken_id"], middle["id"])
+        self.assertIn("without the key", result["reason"])
+
+    def test_purge_unknown_to_the_heads_file_detected(self):
+        path = self.exported_heads()
+        for n in range(3):
+            self.partner.write({"email": f"later.{n}@example.pl"})
+            self.env.flush_all()
         self.Entry._flush_trail()
-        head = self.Entry._chain_head()
+        # a purge past the exported head, as a forger hiding links would make
+        cutoff = fields.Datetime.now() + timedelta(days=1)
+        self.Entry._purge_batch(cutoff, batch_size=10000)
+        self.Entry._flush_trail()
+        purge = self.Entry.search([("operation", "=", "purge")], limit=1)
+        self.assertGreater(purge.anchor_seq, self.Entry._exported()[0][0]["seq"])
+        result = self.verify()
+        self.assertFalse(result["valid"], "the purge's anchor was never exported")
+        self.assertIn("not among the exported", result["reason"])
+        # once the purge committed, its anchor is exported and accepted
+        self.Entry._export_purge(purge.anchor_seq, purge.anchor_hash, "2026-01-01")
+        self.assertTrue(self.verify()["valid"])
+        self.assertTrue(path.exists())
+
+    def exported_heads(self):
+        """Export the head now, as the sealing does after its commit; the
+        file is removed after the test (files outlive its rollback)."""
+        self.Entry._flush_trail()
         path = self.Entry._heads_path()
         self.addCleanup(lambda: path.unlink(missing_ok=True))
-        self.Entry._export_head(head)
+        self.Entry._export_head(self.Entry._chain_head())
+        return path
+
+    def test_cut_off_newest_entries_detected(self):
+        path = self.exported_heads()
+        head = self.Entry._last_exported_head()
         self.assertTrue(self.verify()["valid"])
         self.env.cr.execute(
             "DELETE FROM gdpr_audit_entry WHERE seal_seq = %s", [head["seq"]]

@@ -9,6 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.log_redaction import TokenRedactionFilter as Redaction
+from ..controllers.log_redaction import redact
 from .common import INTAKE, SALESMAN
 
 LINK = re.compile(r"/privacy/consent/([A-Za-z0-9_-]+)")
@@ -139,6 +140,25 @@ class TestConsentCollection(HttpCase):
         self.assertEqual(len(lines), 2)
         self.assertTrue(all("/privacy/consent/[token]" in line for line in lines))
         self.assertFalse([line for line in lines if token in line])
+        # however the client spells the path
+        for path in (f"/PRIVACY/consent/{token}", f"/privacy//consent/{token}/submit"):
+            self.assertNotIn(token, redact(f"GET {path} HTTP/1.1"))
+
+    def test_link_kept_out_of_what_users_read(self):
+        """Whoever holds the link answers for the person: the message users
+        (the DPO included) read on the request says the e-mail was sent; only
+        the outgoing e-mail, for the mail server, holds the link."""
+        token = self.ask()
+        request = self.env["gdpr.consent.request"].search([], limit=1)
+        messages = self.env["mail.message"].search(
+            [("model", "=", request._name), ("res_id", "=", request.id)]
+        )
+        self.assertTrue(messages)
+        self.assertFalse([m for m in messages if token in (m.body or "")])
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "in", messages.ids)], limit=1
+        )
+        self.assertIn(token, mail.body_html)
 
     def test_withdraw_an_earlier_consent(self):
         self.Consent.record_consent(self.partner.id, "marketing_email", "given")

@@ -55,13 +55,16 @@ class GdprAuditDownload(models.TransientModel):
                 values["domain"] = repr(context["active_domain"])
             elif context.get("active_ids"):
                 values["entry_ids"] = [fields.Command.set(context["active_ids"])]
+                values["domain"] = False
         return values
 
     def _entries(self):
-        Entry = self.env["gdpr.audit.entry"]
-        if self.entry_ids:
-            return self.entry_ids
-        return Entry.search(safe_eval(self.domain or "[]"))
+        """The entries chosen, or those of the domain: never more than asked
+        (chosen entries the user may not read leave nothing, not the whole
+        trail)."""
+        if self.domain:
+            return self.env["gdpr.audit.entry"].search(safe_eval(self.domain))
+        return self.entry_ids
 
     @api.depends("entry_ids", "domain")
     def _compute_entry_count(self):
