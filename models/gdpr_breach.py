@@ -3,8 +3,10 @@ import ast
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+
+from .gdpr_rights import check_dpo
 
 # the authority is notified within 72 hours of awareness (Art. 33(1))
 NOTIFY_HOURS = 72
@@ -380,10 +382,10 @@ class GdprBreach(models.Model):
 
     @api.model
     def _check_dpo(self):
-        if not self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
-            raise AccessError(
-                _("Only the data protection officer can manage personal-data breaches.")
-            )
+        check_dpo(
+            self.env,
+            _("Only the data protection officer can manage personal-data breaches."),
+        )
 
     def action_notify(self):
         """Record that the authority was notified, now unless a date was

@@ -210,13 +210,13 @@ class GdprField(models.Model):
     @api.constrains("model_id", "field_id", "erasure_method", "legal_hold_reason")
     def _check_field(self):
         for entry in self:
-            if SYSTEM_MODELS.match(entry.model_id.model or ""):
+            if SYSTEM_MODELS.match(entry.model or ""):
                 raise ValidationError(
                     _(
                         "%s holds the database's own rules or the privacy "
                         "processes, not people's data: it cannot be in the "
                         "personal-data map.",
-                        entry.model_id.model,
+                        entry.model,
                     )
                 )
             field = entry.field_id

@@ -14,12 +14,13 @@ INTAKE_GROUP = "crm_gdpr.group_gdpr_intake"
 
 
 def check_group(env, group, message):
-    """Raise ``AccessError(message)`` unless the user is in ``group``.
+    """Raise ``AccessError(message)`` unless the user is in ``group`` (or
+    in one of the comma-separated groups).
 
     Code of the add-on that already runs as superuser (``sudo()``) has made
     its own check: it is not asked again.
     """
-    if env.su or env.user.has_group(group):
+    if env.su or env.user.has_groups(group):
         return
     raise AccessError(message)
 

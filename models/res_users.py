@@ -3,9 +3,11 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
+from odoo.exceptions import AccessDenied, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
+
+from .gdpr_rights import DPO_GROUP, check_group
 
 _logger = logging.getLogger(__name__)
 
@@ -160,16 +162,14 @@ class ResUsers(models.Model):
 
     @api.model
     def _gdpr_check_password_manager(self):
-        if not (
-            self.env.user.has_group("base.group_erp_manager")
-            or self.env.user.has_group("crm_gdpr.group_gdpr_dpo")
-        ):
-            raise AccessError(
-                _(
-                    "Only the administrator of access rights or the data "
-                    "protection officer can ask users to change their password."
-                )
-            )
+        check_group(
+            self.env,
+            f"base.group_erp_manager,{DPO_GROUP}",
+            _(
+                "Only the administrator of access rights or the data "
+                "protection officer can ask users to change their password."
+            ),
+        )
 
     # ------------------------------------------------------------------
     # Two-factor authentication for the privacy groups
