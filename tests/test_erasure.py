@@ -478,7 +478,7 @@ class TestErasure(ErasureCase):
             raise RuntimeError("disk full")
 
         self.patch(type(self.env["gdpr.erasure"]), "_destroy_keys", fail)
-        with mute_logger("odoo.addons.crm_gdpr.models.gdpr_erasure"):
+        with mute_logger("odoo.addons.crm_gdpr.models.gdpr_erasure_engine"):
             with self.assertRaisesRegex(
                 UserError, "while erasing the audit trail values: disk full"
             ):
