@@ -273,7 +273,10 @@ class GdprErasure(models.AbstractModel):
         own = set(filter(None, partners.mapped("email_normalized"))) - emails
         if own:
             others = Partner.search(
-                [("email_normalized", "in", sorted(own)), ("id", "not in", partners.ids)]
+                [
+                    ("email_normalized", "in", sorted(own)),
+                    ("id", "not in", partners.ids),
+                ]
             )
             protected = self._protected_partners(others)
             shared = set(protected.mapped("email_normalized"))

@@ -491,6 +491,7 @@ class TestErasure(ErasureCase):
         self.assertFalse(self.env["gdpr.suppression"].search([]))
 
     def test_certificate_sent_before_the_address_goes(self):
+        self.env.company.email = "privacy@acme.example"
         partner = self.env["res.partner"].create(
             {"name": PERSON["name"], "email": PERSON["email"]}
         )
