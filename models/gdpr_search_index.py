@@ -30,6 +30,15 @@ PHONE_COLUMNS = {
     "crm.lead": ("phone", "mobile"),
 }
 PHONE_TAIL = 7
+# plain indexes the person finder's exact lookups need and Odoo lacks
+EXACT_INDEXES = {
+    "res_partner_crm_gdpr_email_idx": ("res_partner", "email_normalized"),
+    "res_partner_crm_gdpr_lower_name_idx": ("res_partner", "lower(name)"),
+    "res_partner_crm_gdpr_lower_street_idx": ("res_partner", "lower(street)"),
+    "crm_lead_crm_gdpr_lower_contact_name_idx": ("crm_lead", "lower(contact_name)"),
+    "crm_lead_crm_gdpr_lower_street_idx": ("crm_lead", "lower(street)"),
+    "calendar_attendee_crm_gdpr_partner_idx": ("calendar_attendee", "partner_id"),
+}
 
 
 def phone_tail_expression(column):
@@ -114,6 +123,18 @@ class GdprSearchIndex(models.AbstractModel):
                         ),
                     )
                 )
+        for name, (table, expression) in EXACT_INDEXES.items():
+            made.update(
+                self._create(
+                    name,
+                    SQL(
+                        "CREATE INDEX IF NOT EXISTS %s ON %s ((%s))",
+                        SQL.identifier(name),
+                        SQL.identifier(table),
+                        SQL(expression),
+                    ),
+                )
+            )
         if not self._has_trigram():
             return made
         for model_name, columns in SEARCHED_COLUMNS.items():
