@@ -84,11 +84,17 @@ class GdprErasure(models.AbstractModel):
             # refused before anything is done
             self.env["gdpr.erasure.log"].sudo()._certificate_sender()
         footprints = self._footprints(partner_ids, identifiers)
+        to_erase = [
+            footprint for footprint, status in footprints if status == "to_erase"
+        ]
+        logs = iter(
+            self._erase_footprints(to_erase, request_ref, send_certificate)
+            if to_erase
+            else ()
+        )
         results = []
-        for footprint, status in footprints:
-            log = self.env["gdpr.erasure.log"]
-            if status == "to_erase":
-                log = self._erase_footprint(footprint, request_ref, send_certificate)
+        for _footprint, status in footprints:
+            log = next(logs) if status == "to_erase" else self.env["gdpr.erasure.log"]
             results.append(
                 {
                     "status": "erased" if log else status,

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.base.models.res_bank import ResPartnerBank
 
-from .gdpr_footprint import ERASED, find_mentions
+from .gdpr_footprint import ERASED, Footprint, find_mentions
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +35,41 @@ class GdprErasure(models.AbstractModel):
     _inherit = "gdpr.erasure"
 
     def _erase_footprint(self, footprint, request_ref, send_certificate, suppress=True):
+        return self._erase_footprints(
+            [footprint], request_ref, send_certificate, suppress=suppress
+        )[0]
+
+    def _merged(self, footprints):
+        """One plan for several people erased together: the records of all,
+        the identifiers of all (each is a person being erased); a record one
+        of them must keep is kept."""
+        if len(footprints) == 1:
+            return footprints[0]
+        first = footprints[0]
+        merged = Footprint(
+            first.label,
+            first.partners.browse(
+                sorted({i for fp in footprints for i in fp.partners.ids})
+            ),
+            first.leads.browse(sorted({i for fp in footprints for i in fp.leads.ids})),
+            emails=set().union(*(fp.emails for fp in footprints)),
+            phones=set().union(*(fp.phones for fp in footprints)),
+            texts=set().union(*(fp.texts for fp in footprints)),
+            scan_text=any(fp.scan_text for fp in footprints),
+        )
+        env = first.partners.env
+        for keep_first in (True, False):
+            for fp in footprints:
+                for (model, action), reasons in fp.places.items():
+                    if (action == "keep") == keep_first:
+                        merged.add(env[model].browse(list(reasons)), action, "")
+        return merged
+
+    def _erase_footprints(
+        self, footprints, request_ref, send_certificate, suppress=True
+    ):
+        """Erase several people in one pass (one plan for all), then leave
+        a certificate for each. Returns the certificates, in order."""
         env = self.env(
             su=True,
             context={
@@ -46,9 +81,7 @@ class GdprErasure(models.AbstractModel):
                 "gdpr_remove_files": True,
             },
         )
-        counts = defaultdict(int)
-        # remember what the certificate needs before the data goes
-        certificate_email = next(iter(sorted(footprint.emails)), False)
+        footprint = self._merged(footprints)
         step = None
         try:
             for label, method in [
@@ -59,20 +92,24 @@ class GdprErasure(models.AbstractModel):
                 (_("erasing the audit trail values"), self._destroy_keys),
             ]:
                 step = label
-                for (model, action), count in method(env, footprint).items():
-                    counts[(model, action)] += count
+                method(env, footprint)
             env.flush_all()
             step = _("cleaning notifications")
             self._delete_bus_messages(env, footprint)
-            step = _("writing the certificate")
-            log = (
-                self.env["gdpr.erasure.log"]
-                .sudo()
-                ._record(footprint, counts, request_ref, suppress=suppress)
-            )
-            if send_certificate and certificate_email:
-                step = _("sending the certificate")
-                log._send_certificate(certificate_email)
+            logs = self.env["gdpr.erasure.log"]
+            for person in footprints:
+                step = _("writing the certificate")
+                log = (
+                    self.env["gdpr.erasure.log"]
+                    .sudo()
+                    ._record(person, self._counts(person), request_ref, suppress)
+                )
+                # remembered before the data went
+                certificate_email = next(iter(sorted(person.emails)), False)
+                if send_certificate and certificate_email:
+                    step = _("sending the certificate")
+                    log._send_certificate(certificate_email)
+                logs |= log
         except (UserError, AccessError, ValidationError):
             raise
         except Exception as error:
@@ -84,7 +121,19 @@ class GdprErasure(models.AbstractModel):
                     error=error,
                 )
             ) from error
-        return log.with_env(self.env)
+        return logs.with_env(self.env)
+
+    def _counts(self, footprint):
+        """``{(model, action): count}`` of what the erasure did for one
+        person: its plan, without what the law keeps."""
+        counts = defaultdict(int)
+        for (model, action), reasons in footprint.places.items():
+            if action == "destroy_key":
+                # the keys of the person's contacts and leads
+                counts[("gdpr.subject.key", action)] += len(reasons)
+            elif action != "keep":
+                counts[(model, action)] += len(reasons)
+        return counts
 
     def _scrub_chatter(self, env, footprint):
         counts = {}

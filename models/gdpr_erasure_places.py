@@ -185,21 +185,29 @@ class GdprErasure(models.AbstractModel):
         their leads for the changes made while a lead had no contact."""
         env = footprint.partners.env
         leads = footprint.leads
-        lead_keys = env["gdpr.subject.key"].search(
+        partners = footprint.partners
+        if not partners and not leads:
+            return
+        keys = env["gdpr.subject.key"].search(
             [
+                ("destroyed_date", "=", False),
+                "|",
+                "&",
                 ("subject_model", "=", "crm.lead"),
                 ("subject_res_id", "in", leads.ids),
-                ("destroyed_date", "=", False),
+                "&",
+                ("subject_model", "=", "res.partner"),
+                ("subject_res_id", "in", partners.ids),
             ]
         )
+        keyed = {(key.subject_model, key.subject_res_id) for key in keys}
         footprint.add(
-            leads.browse(lead_keys.mapped("subject_res_id")),
+            leads.filtered(lambda lead: ("crm.lead", lead.id) in keyed),
             "destroy_key",
             _("Audit trail values recorded while the lead had no contact."),
         )
-        if footprint.partners:
-            footprint.add(
-                footprint.partners,
-                "destroy_key",
-                _("Audit trail values of the person."),
-            )
+        footprint.add(
+            partners.filtered(lambda partner: ("res.partner", partner.id) in keyed),
+            "destroy_key",
+            _("Audit trail values of the person."),
+        )

@@ -315,14 +315,15 @@ def find_mentions(env, model_name, columns, footprint, extra=None):
         expression = searched_expression(columns)
         conditions += [SQL("%s ILIKE %s", expression, p) for p in patterns]
     if extra is not None:
-        conditions.append(SQL("(%s) IS TRUE", extra))
+        # as is, so that its index serves the OR of the conditions
+        conditions.append(extra)
     if not conditions:
         return {}
     Model.flush_model(columns)
     env.cr.execute(
         SQL(
             "SELECT id, %s, %s FROM %s WHERE %s",
-            SQL("(%s) IS TRUE", extra) if extra is not None else SQL("FALSE"),
+            SQL("COALESCE((%s), FALSE)", extra) if extra is not None else SQL("FALSE"),
             SQL(", ").join(map(SQL.identifier, columns)) if columns else SQL("NULL"),
             SQL.identifier(Model._table),
             SQL(" OR ").join(conditions),
