@@ -121,7 +121,9 @@ class GdprErasure(models.AbstractModel):
 
     def _find_copies(self, footprint):
         """Fields of the map, on any record, holding a copy of the person's
-        e-mail address (``email_cc`` of another lead, a request...)."""
+        e-mail address (``email_cc`` of another lead, a request...): its
+        e-mail fields and free-text fields, each searched through its own
+        trigram index where it has one."""
         env = footprint.partners.env
         if not footprint.emails or not footprint.scan_text:
             return
@@ -135,11 +137,12 @@ class GdprErasure(models.AbstractModel):
         for entry in env["gdpr.field"].search(
             [("field_type", "in", ("char", "text", "html"))]
         ):
-            by_model[entry.model].append(entry.field_name)
+            if entry.field_type != "char" or "email" in entry.field_name:
+                by_model[entry.model].append(entry.field_name)
         for model_name, names in sorted(by_model.items()):
             if model_name not in env or env[model_name]._transient:
                 continue
-            found = find_mentions(env, model_name, names, emails_only)
+            found = find_mentions(env, model_name, names, emails_only, per_column=True)
             ids = set(found) - set(footprint.ids(model_name))
             footprint.add(
                 env[model_name].browse(sorted(ids)),

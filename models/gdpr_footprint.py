@@ -303,15 +303,22 @@ class Footprint:
         return scrubbed if rest else False
 
 
-def find_mentions(env, model_name, columns, footprint, extra=None):
+def find_mentions(env, model_name, columns, footprint, extra=None, per_column=False):
     """``{id: {column: value}}`` of the rows of ``model_name`` whose
     ``columns`` mention the person, or that ``extra`` (SQL) selects:
-    candidates through the trigram index, confirmed in Python. One query."""
+    candidates through the trigram index of the columns together (or of
+    each column, ``per_column``), confirmed in Python. One query."""
     Model = env[model_name]
     columns = [c for c in columns if c in Model._fields and Model._fields[c].store]
     patterns = footprint.text_patterns()
     conditions = []
-    if patterns and columns:
+    if patterns and per_column:
+        conditions += [
+            SQL("%s ILIKE %s", SQL.identifier(column), p)
+            for column in columns
+            for p in patterns
+        ]
+    elif patterns and columns:
         expression = searched_expression(columns)
         conditions += [SQL("%s ILIKE %s", expression, p) for p in patterns]
     if extra is not None:

@@ -24,6 +24,12 @@ SEARCHED_COLUMNS = {
     "mail.mail": ("email_to", "email_cc", "body_html"),
     "calendar.event": ("name", "description", "location"),
 }
+# columns searched for copies of an e-mail address, one trigram index each
+# (crm.lead's email_from has Odoo's)
+COPY_COLUMNS = {
+    "res.partner": ("email", "comment"),
+    "crm.lead": ("email_cc", "description"),
+}
 # phone columns found through the last digits of their number
 PHONE_COLUMNS = {
     "res.partner": ("phone", "mobile"),
@@ -157,6 +163,22 @@ class GdprSearchIndex(models.AbstractModel):
                     ),
                 )
             )
+        for model_name, columns in COPY_COLUMNS.items():
+            table = self.env[model_name]._table
+            for column in columns:
+                name = self._index_name(table, f"{column}_trgm")
+                made.update(
+                    self._create(
+                        name,
+                        SQL(
+                            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin "
+                            "(%s gin_trgm_ops)",
+                            SQL.identifier(name),
+                            SQL.identifier(table),
+                            SQL.identifier(column),
+                        ),
+                    )
+                )
         for name in made:
             table = name.split("_crm_gdpr_")[0]
             cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
