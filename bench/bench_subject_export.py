@@ -88,7 +88,8 @@ def measure(env, partner_id):
         data = Export.export_person(partner_id)
         times.append(time.perf_counter() - start)
         queries.append(env.cr.sql_log_count - before)
-    assert len(data["messages"]) == 200 and len(data["records"]["crm.lead"]) == 3
+    # her 200 messages, and the chatter of her leads the erasure would delete
+    assert len(data["messages"]) >= 200 and len(data["records"]["crm.lead"]) == 3
     return statistics.median(times), statistics.median(queries)
 
 

@@ -10,7 +10,11 @@ from . import gdpr_consent_request
 from . import gdpr_subject_key
 from . import gdpr_audit_entry
 from . import gdpr_audit_chain
+from . import base_erasure
+from . import gdpr_search_index
 from . import gdpr_erasure
+from . import gdpr_erasure_places
+from . import gdpr_erasure_engine
 from . import gdpr_erasure_log
 from . import gdpr_erasure_log_line
 from . import gdpr_suppression
@@ -34,3 +38,13 @@ from . import res_users_password_history
 from . import gdpr_login_attempt
 from . import gdpr_breach
 from . import gdpr_breach_communication
+from . import res_partner_erasure
+from . import res_partner_bank_erasure
+from . import crm_lead_erasure
+from . import gdpr_request_erasure
+from . import gdpr_consent_erasure
+from . import mail_blacklist_erasure
+from . import mail_message_erasure
+from . import ir_attachment
+from . import ir_attachment_erasure
+from . import calendar_event_erasure

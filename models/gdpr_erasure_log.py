@@ -93,8 +93,7 @@ class GdprErasureLog(models.Model):
         company = self.company_id
         mail_server = self.env["ir.mail_server"].sudo()
         message = mail_server.build_email(
-            email_from=company.email_formatted
-            or mail_server._get_default_from_address(),
+            email_from=self.with_company(company)._certificate_sender(),
             email_to=[email],
             subject=_("Your personal data was erased (%s)", self.name),
             body=_(
@@ -111,6 +110,31 @@ class GdprErasureLog(models.Model):
             raise UserError(
                 _("The certificate could not be sent: %s. Nothing was erased.", error)
             ) from error
+
+    @api.model
+    def _certificate_sender(self):
+        """The address certificates are sent from: the company's, else the
+        mail server's default sender, else the data protection officer's.
+        Refuses, before anything is erased, when there is none."""
+        company = self.env.company
+        sender = (
+            company.email_formatted
+            or self.env["ir.mail_server"].sudo()._get_default_from_address()
+            or company.gdpr_dpo_partner_id.email_formatted
+        )
+        if not sender:
+            raise UserError(
+                _(
+                    "The certificate cannot be sent: %(company)s has no e-mail "
+                    "address. Set the company's e-mail address (Settings > "
+                    "Companies), a default sender for outgoing e-mails (Settings > "
+                    "Technical > Email Domains), or the data protection officer's "
+                    "contact with an e-mail address (Settings > Privacy). Nothing "
+                    "was erased.",
+                    company=company.name,
+                )
+            )
+        return sender
 
     def _certificate_filename(self):
         return self.name.replace("/", "-") + ".pdf"

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .gdpr_erasure import ACTIONS
+from .gdpr_footprint import ACTIONS
 
 
 class GdprErasureLogLine(models.Model):

@@ -324,7 +324,8 @@ class GdprRetentionReview(models.Model):
         for line in lines.filtered(lambda line: line.action != "anonymize"):
             try:
                 with self.env.cr.savepoint():
-                    line.state = line._apply()
+                    # the files of the attachments deleted go at commit
+                    line.state = line.with_context(gdpr_remove_files=True)._apply()
             except (UserError, ValidationError, AccessError, IntegrityError) as error:
                 line.write({"state": "failed", "error": str(error)})
         anonymise = lines.filtered(lambda line: line.action == "anonymize")

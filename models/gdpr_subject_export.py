@@ -65,20 +65,31 @@ class GdprSubjectExport(models.AbstractModel):
     def _build(self, partner):
         env = self.env(su=True, context={"active_test": False, "lang": partner.lang})
         partner = partner.with_env(env)
-        partners = env["res.partner"].search([("id", "child_of", partner.ids)])
-        emails = [e for e in partners.mapped("email_normalized") if e]
-        leads = env["crm.lead"].search(
-            [
-                "|",
-                ("partner_id", "in", partners.ids),
-                ("email_normalized", "in", emails),
-            ]
+        # the same finder as the erasure: what Art. 15 shows is what Art. 17
+        # erases
+        footprint = env["gdpr.erasure"]._person(partner, {})
+        partners = footprint.partners
+        emails = sorted(footprint.emails)
+        records = {}
+        for model_name in sorted({model for model, _action in footprint.places}):
+            if model_name in ("mail.message", "gdpr.subject.key"):
+                continue
+            names = self._mapped_fields(model_name)
+            if names:
+                records[model_name] = env[model_name].browse(
+                    footprint.ids(model_name, with_kept=True)
+                )
+        records.setdefault("res.partner", partners)
+        messages = (
+            env["mail.message"]
+            .browse(footprint.ids("mail.message"))
+            .filtered(
+                # employees' private discussions are not the person's data,
+                # unless the person wrote in them
+                lambda m: m.model != "discuss.channel" or m.author_id in partners
+            )
+            .sorted(lambda m: (m.date, m.id))
         )
-        records = {
-            "res.partner": partners,
-            "res.partner.bank": partners.bank_ids,
-            "crm.lead": leads,
-        }
         consents = env["gdpr.consent"].search([("partner_id", "in", partners.ids)])
         objections = env["gdpr.objection"].search([("partner_id", "in", partners.ids)])
         messages = env["mail.message"].search(
@@ -88,9 +99,7 @@ class GdprSubjectExport(models.AbstractModel):
             ],
             order="date, id",
         )
-        requests = env["gdpr.request"].search(
-            ["|", ("partner_id", "in", partners.ids), ("requester_email", "in", emails)]
-        )
+        requests = env["gdpr.request"].browse(footprint.ids("gdpr.request"))
         company = partner.company_id or env.company
         data = {
             "format": EXPORT_FORMAT,
@@ -108,6 +117,12 @@ class GdprSubjectExport(models.AbstractModel):
                 model: self._values(recs, self._mapped_fields(model))
                 for model, recs in records.items()
             },
+            # every record the erasure of this person would reach, and how
+            "places": [
+                {key: place[key] for key in ("model", "res_id", "action")}
+                for place in footprint.listing()
+            ],
+            "identifiers": {"emails": emails, "phones": sorted(footprint.phones)},
             "consents": [
                 {
                     "purpose": consent.purpose_id.code,

@@ -7,6 +7,10 @@ from . import test_audit_trail
 from . import test_audit_rpc
 from . import test_ui
 from . import test_erasure
+from . import test_erasure_matching
+from . import test_erasure_files
+from . import test_erasure_queries
+from . import test_erasure_certificate
 from . import test_request
 from . import test_request_rpc
 from . import test_retention

@@ -478,7 +478,7 @@ class TestErasure(ErasureCase):
             raise RuntimeError("disk full")
 
         self.patch(type(self.env["gdpr.erasure"]), "_destroy_keys", fail)
-        with mute_logger("odoo.addons.crm_gdpr.models.gdpr_erasure"):
+        with mute_logger("odoo.addons.crm_gdpr.models.gdpr_erasure_engine"):
             with self.assertRaisesRegex(
                 UserError, "while erasing the audit trail values: disk full"
             ):
@@ -491,6 +491,7 @@ class TestErasure(ErasureCase):
         self.assertFalse(self.env["gdpr.suppression"].search([]))
 
     def test_certificate_sent_before_the_address_goes(self):
+        self.env.company.email = "privacy@acme.example"
         partner = self.env["res.partner"].create(
             {"name": PERSON["name"], "email": PERSON["email"]}
         )

@@ -18,7 +18,14 @@ class GdprErasureWizard(models.TransientModel):
         "E-mail address", help="For people who only exist as leads or messages."
     )
     phone = fields.Char("Phone number")
-    name = fields.Char(help="Also searched in messages and meetings.")
+    name = fields.Char(
+        help="Also searched in messages and meetings, as whole words. The full "
+        "name (first and last name) is needed; a name other contacts also have "
+        "is refused."
+    )
+    country_id = fields.Many2one(
+        "res.country", help="The country of a phone number given without prefix."
+    )
     request_ref = fields.Char(
         "Request", help="The person's request this erasure answers."
     )
@@ -42,7 +49,12 @@ class GdprErasureWizard(models.TransientModel):
         identifiers = []
         if self.email or self.phone:
             identifiers.append(
-                {"email": self.email, "phone": self.phone, "name": self.name}
+                {
+                    "email": self.email or None,
+                    "phone": self.phone or None,
+                    "name": self.name or None,
+                    "country": self.country_id.code or None,
+                }
             )
         return {"partner_ids": self.partner_ids.ids, "identifiers": identifiers}
 
@@ -71,6 +83,16 @@ class GdprErasureWizard(models.TransientModel):
                         "reason": _("Already erased: nothing to do.")
                         if person["status"] == "already_erased"
                         else _("No personal data found."),
+                    }
+                )
+            for note in person["notes"]:
+                lines.append(
+                    {
+                        "person": index,
+                        "model": "-",
+                        "label": person["person"],
+                        "action": "keep",
+                        "reason": note,
                     }
                 )
             for place in person["places"]:
@@ -125,6 +147,7 @@ class GdprErasureWizard(models.TransientModel):
                 "partner_ids": [fields.Command.clear()],
                 "email": False,
                 "phone": False,
+                "country_id": False,
                 "name": False,
                 "line_ids": [fields.Command.clear()],
                 "summary": "\n".join(summary),

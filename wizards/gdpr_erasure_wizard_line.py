@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.gdpr_erasure import ACTIONS
+from ..models.gdpr_footprint import ACTIONS
 
 
 class GdprErasureWizardLine(models.TransientModel):

@@ -1,0 +1,197 @@
+import logging
+import time
+
+from psycopg2 import errors
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from .gdpr_footprint import searched_expression
+
+_logger = logging.getLogger(__name__)
+
+# the free-text columns searched for mentions of a person, per model: each
+# gets one trigram index over the expression ``find_mentions`` searches
+SEARCHED_COLUMNS = {
+    "mail.message": ("body", "subject", "email_from", "reply_to", "record_name"),
+    "mail.tracking.value": (
+        "old_value_char",
+        "new_value_char",
+        "old_value_text",
+        "new_value_text",
+    ),
+    "ir.attachment": ("name", "index_content"),
+    "mail.mail": ("email_to", "email_cc", "body_html"),
+    "calendar.event": ("name", "description", "location"),
+}
+# columns searched for copies of an e-mail address, one trigram index each
+# (crm.lead's email_from has Odoo's)
+COPY_COLUMNS = {
+    "res.partner": ("email", "comment"),
+    "crm.lead": ("email_cc", "description"),
+}
+# phone columns found through the last digits of their number
+PHONE_COLUMNS = {
+    "res.partner": ("phone", "mobile"),
+    "crm.lead": ("phone", "mobile"),
+}
+PHONE_TAIL = 7
+# plain indexes the person finder's exact lookups need and Odoo lacks
+EXACT_INDEXES = {
+    "res_partner_crm_gdpr_email_idx": ("res_partner", "email_normalized"),
+    "res_partner_crm_gdpr_lower_name_idx": ("res_partner", "lower(name)"),
+    "res_partner_crm_gdpr_lower_street_idx": ("res_partner", "lower(street)"),
+    "crm_lead_crm_gdpr_lower_contact_name_idx": ("crm_lead", "lower(contact_name)"),
+    "crm_lead_crm_gdpr_lower_street_idx": ("crm_lead", "lower(street)"),
+    "calendar_attendee_crm_gdpr_partner_idx": ("calendar_attendee", "partner_id"),
+}
+
+
+def phone_tail_expression(column):
+    """The last digits of a phone column, as its expression index holds
+    them."""
+    return SQL(
+        "RIGHT(regexp_replace(COALESCE(%s, ''), '[^0-9]', '', 'g'), %s)",
+        SQL.identifier(column),
+        PHONE_TAIL,
+    )
+
+
+def phone_candidates(table, columns, tails):
+    """The rows of ``table`` whose phone columns end with one of ``tails``:
+    id, the numbers, and the code of the record's country."""
+    return SQL(
+        """SELECT id, %s, (SELECT code FROM res_country WHERE id = country_id)
+             FROM %s WHERE %s""",
+        SQL(", ").join(map(SQL.identifier, columns)),
+        SQL.identifier(table),
+        SQL(" OR ").join(
+            SQL("%s = ANY(%s)", phone_tail_expression(column), tails)
+            for column in columns
+        ),
+    )
+
+
+class GdprSearchIndex(models.AbstractModel):
+    """The indexes the person finder reads instead of every row: trigram
+    (pg_trgm) indexes over the free text searched for mentions, and indexes
+    of the last digits of phone numbers. Made at install and upgrade, if
+    they do not exist; without the pg_trgm extension the finder still
+    works, by reading the tables."""
+
+    _name = "gdpr.search.index"
+    _description = "Search Indexes of the Person Finder"
+
+    def init(self):
+        self._create_indexes()
+
+    @api.model
+    def _index_name(self, table, kind):
+        return f"{table}_crm_gdpr_{kind}_idx"
+
+    @api.model
+    def _has_trigram(self):
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cr.fetchone():
+            return True
+        try:
+            with cr.savepoint():
+                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            return True
+        except (errors.InsufficientPrivilege, errors.UndefinedFile) as error:
+            _logger.warning(
+                "The pg_trgm extension cannot be created (%s): the person "
+                "finder of crm_gdpr reads every message instead of using an "
+                "index. Ask the database administrator to run "
+                "CREATE EXTENSION pg_trgm.",
+                error,
+            )
+            return False
+
+    @api.model
+    def _create_indexes(self):
+        """Create the missing indexes; returns ``{index name: seconds}``."""
+        cr = self.env.cr
+        made = {}
+        for model_name, columns in PHONE_COLUMNS.items():
+            table = self.env[model_name]._table
+            for column in columns:
+                name = self._index_name(table, f"{column}_tail")
+                made.update(
+                    self._create(
+                        name,
+                        SQL(
+                            "CREATE INDEX IF NOT EXISTS %s ON %s ((%s))",
+                            SQL.identifier(name),
+                            SQL.identifier(table),
+                            phone_tail_expression(column),
+                        ),
+                    )
+                )
+        for name, (table, expression) in EXACT_INDEXES.items():
+            made.update(
+                self._create(
+                    name,
+                    SQL(
+                        "CREATE INDEX IF NOT EXISTS %s ON %s ((%s))",
+                        SQL.identifier(name),
+                        SQL.identifier(table),
+                        SQL(expression),
+                    ),
+                )
+            )
+        if not self._has_trigram():
+            return made
+        for model_name, columns in SEARCHED_COLUMNS.items():
+            if model_name not in self.env:
+                continue
+            model = self.env[model_name]
+            columns = [
+                c for c in columns if c in model._fields and model._fields[c].store
+            ]
+            name = self._index_name(model._table, "text")
+            made.update(
+                self._create(
+                    name,
+                    SQL(
+                        "CREATE INDEX IF NOT EXISTS %s ON %s USING gin "
+                        "(%s gin_trgm_ops)",
+                        SQL.identifier(name),
+                        SQL.identifier(model._table),
+                        searched_expression(columns),
+                    ),
+                )
+            )
+        for model_name, columns in COPY_COLUMNS.items():
+            table = self.env[model_name]._table
+            for column in columns:
+                name = self._index_name(table, f"{column}_trgm")
+                made.update(
+                    self._create(
+                        name,
+                        SQL(
+                            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin "
+                            "(%s gin_trgm_ops)",
+                            SQL.identifier(name),
+                            SQL.identifier(table),
+                            SQL.identifier(column),
+                        ),
+                    )
+                )
+        for name in made:
+            table = name.split("_crm_gdpr_")[0]
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+        return made
+
+    @api.model
+    def _create(self, name, statement):
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+        if cr.fetchone():
+            return {}
+        start = time.monotonic()
+        cr.execute(statement)
+        seconds = time.monotonic() - start
+        _logger.info("crm_gdpr: index %s created in %.1f s", name, seconds)
+        return {name: seconds}
