@@ -1,7 +1,7 @@
 import logging
 
 from odoo import _, api, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import MissingError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_footprint import (
@@ -13,11 +13,10 @@ from .gdpr_footprint import (
     phone_suffix,  # noqa: F401 - the form of the suppression hashes
     text_problem,
 )
+from .gdpr_rights import check_dpo
 from .gdpr_search_index import PHONE_COLUMNS, PHONE_TAIL, phone_candidates
 
 _logger = logging.getLogger(__name__)
-
-DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
 
 
 class GdprErasure(models.AbstractModel):
@@ -110,10 +109,9 @@ class GdprErasure(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _check_dpo(self):
-        if not self.env.user.has_group(DPO_GROUP):
-            raise AccessError(
-                _("Only the data protection officer can erase personal data.")
-            )
+        check_dpo(
+            self.env, _("Only the data protection officer can erase personal data.")
+        )
 
     @api.model
     def _footprints(self, partner_ids=None, identifiers=None):
@@ -141,6 +139,8 @@ class GdprErasure(models.AbstractModel):
                         ", ".join(map(str, sorted(missing))),
                     )
                 )
+            # the DPO of one company names only the contacts they may change
+            partners.with_env(self.env).check_access("write")
             protected = self._protected_partners(partners)
             if protected:
                 raise UserError(
@@ -305,6 +305,8 @@ class GdprErasure(models.AbstractModel):
             )
             emails |= new_emails
             phones |= new_phones
+        if not self.env.su:
+            partners, leads = self._own_companies(partners, leads, notes)
         texts = self._texts(partners, leads, ident, notes)
         label = named.display_name or ident.get("email") or ident.get("phone") or ""
         footprint = Footprint(
@@ -320,6 +322,28 @@ class GdprErasure(models.AbstractModel):
         )
         self._find_places(footprint)
         return footprint
+
+    def _own_companies(self, partners, leads, notes):
+        """The contacts and leads of the companies the user works for (or of
+        none): each company is the controller of its own records, and its
+        DPO answers for them."""
+        allowed = self.env.user.company_ids
+
+        def own(records):
+            return records.filtered(
+                lambda r: not r.company_id or r.company_id in allowed
+            )
+
+        kept_partners, kept_leads = own(partners), own(leads)
+        others = (partners - kept_partners) | (leads - kept_leads)
+        if others:
+            notes.append(
+                _(
+                    "Left to the data protection officer of their company: %s.",
+                    ", ".join(others.mapped("display_name")),
+                )
+            )
+        return kept_partners, kept_leads
 
     def _country_code(self, record):
         country = "country_id" in record._fields and record.country_id

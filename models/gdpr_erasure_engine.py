@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.base.models.res_bank import ResPartnerBank
@@ -113,6 +114,8 @@ class GdprErasure(models.AbstractModel):
         except (UserError, AccessError, ValidationError):
             raise
         except Exception as error:
+            if isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                raise  # a concurrent transaction: Odoo retries the request
             _logger.exception("Erasure failed while %s", step)
             raise UserError(
                 _(

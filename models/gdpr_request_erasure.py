@@ -39,3 +39,8 @@ class GdprRequest(models.Model):
             "anonymise",
             _("The request stays in the register, without the person's data."),
         )
+        footprint.add(
+            requests.export_attachment_ids,
+            "delete",
+            _("The data package exported for the person."),
+        )

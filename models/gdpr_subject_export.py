@@ -67,7 +67,8 @@ class GdprSubjectExport(models.AbstractModel):
         partner = partner.with_env(env)
         # the same finder as the erasure: what Art. 15 shows is what Art. 17
         # erases
-        footprint = env["gdpr.erasure"]._person(partner, {})
+        # as the DPO who asks: the records of their companies
+        footprint = self.env["gdpr.erasure"]._person(partner, {})
         partners = footprint.partners
         emails = sorted(footprint.emails)
         records = {}
@@ -84,21 +85,14 @@ class GdprSubjectExport(models.AbstractModel):
             env["mail.message"]
             .browse(footprint.ids("mail.message"))
             .filtered(
-                # employees' private discussions are not the person's data,
-                # unless the person wrote in them
-                lambda m: m.model != "discuss.channel" or m.author_id in partners
+                # messages of the records the company processes about the
+                # person; never private discussion channels
+                lambda m: m.model and m.model != "discuss.channel"
             )
             .sorted(lambda m: (m.date, m.id))
         )
         consents = env["gdpr.consent"].search([("partner_id", "in", partners.ids)])
         objections = env["gdpr.objection"].search([("partner_id", "in", partners.ids)])
-        messages = env["mail.message"].search(
-            [
-                ("author_id", "in", partners.ids),
-                ("message_type", "!=", "user_notification"),
-            ],
-            order="date, id",
-        )
         requests = env["gdpr.request"].browse(footprint.ids("gdpr.request"))
         company = partner.company_id or env.company
         data = {

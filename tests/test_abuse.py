@@ -323,3 +323,56 @@ class TestDpoAbuse(GdprCase):
         # what the DPO does decide: leave someone out
         line.with_user(self.dpo_user).write({"excluded": True, "exclusion_reason": "x"})
         self.assertTrue(line.excluded)
+
+    def test_dpo_cannot_erase_or_export_another_companys_people(self):
+        """The DPO of company A names company B's contact, or finds B's
+        records through the address of their own contact."""
+        Erasure = self.env["gdpr.erasure"].with_user(self.dpo_user)
+        with self.assertRaises(AccessError):
+            Erasure.erase([self.partner_b.id])
+        with self.assertRaises(AccessError):
+            Erasure.preview([self.partner_b.id])
+        self.assertFalse(self.partner_b.gdpr_erased_date)
+        self.assertEqual(self.partner_b.name, "Beata Bednarska")
+        # a lead of company B carries the address of company A's contact
+        lead_b = self.env["crm.lead"].create(
+            {
+                "name": "B's private deal",
+                "email_from": "adam@firma-a.pl",
+                "company_id": self.company_b.id,
+            }
+        )
+        (preview,) = Erasure.preview([self.partner_a.id])
+        places = {(p["model"], p["res_id"]) for p in preview["places"]}
+        self.assertIn(("res.partner", self.partner_a.id), places)
+        self.assertNotIn(("crm.lead", lead_b.id), places)
+        self.assertTrue([n for n in preview["notes"] if "B's private deal" in n])
+        package = (
+            self.env["gdpr.subject.export"]
+            .with_user(self.dpo_user)
+            .export_person(self.partner_a.id)
+        )
+        self.assertNotIn("B's private deal", str(package))
+        Erasure.erase([self.partner_a.id])
+        self.assertEqual(lead_b.name, "B's private deal")
+        self.assertEqual(lead_b.email_from, "adam@firma-a.pl")
+
+    def test_export_leaves_out_private_discussions(self):
+        """A colleague's direct chat mentions the person: it is no record the
+        company processes about them."""
+        channel = self.env["discuss.channel"].create(
+            {"name": "Private", "channel_type": "group"}
+        )
+        channel.message_post(
+            body="PRIVATE: my salary, and Adam Adamski adam@firma-a.pl",
+            author_id=self.partner_a.id,
+            message_type="comment",
+        )
+        self.partner_a.message_post(body="Called about the offer.")
+        package = (
+            self.env["gdpr.subject.export"]
+            .with_user(self.dpo_user)
+            .export_person(self.partner_a.id)
+        )
+        self.assertIn("Called about the offer.", str(package["messages"]))
+        self.assertNotIn("PRIVATE", str(package))
