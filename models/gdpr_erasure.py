@@ -335,12 +335,14 @@ class GdprErasure(models.AbstractModel):
             )
 
         kept_partners, kept_leads = own(partners), own(leads)
-        others = (partners - kept_partners) | (leads - kept_leads)
+        others = (partners - kept_partners).mapped("display_name") + (
+            leads - kept_leads
+        ).mapped("display_name")
         if others:
             notes.append(
                 _(
                     "Left to the data protection officer of their company: %s.",
-                    ", ".join(others.mapped("display_name")),
+                    ", ".join(others),
                 )
             )
         return kept_partners, kept_leads
