@@ -319,6 +319,7 @@ class GdprErasure(models.AbstractModel):
             with_children=bool(named),
             scan_text=scan_text,
             notes=notes,
+            companies=None if self.env.su else set(self.env.user.company_ids.ids),
         )
         self._find_places(footprint)
         return footprint

@@ -167,6 +167,9 @@ class Footprint:
     places: dict = field(default_factory=lambda: defaultdict(dict))
     # identifiers left out, and why (shown in the preview)
     notes: list = field(default_factory=list)
+    # the ids of the companies whose records may be reached (None: all):
+    # each company's DPO answers for its own records
+    companies: object = None
     _regex: object = None
 
     # -- the plan ------------------------------------------------------
@@ -174,6 +177,11 @@ class Footprint:
     def add(self, records, action, reason):
         """Plan ``action`` on ``records``; a record kept for a legal reason
         is kept whatever else would be done to it."""
+        company = records._fields.get("company_id")
+        if self.companies is not None and company and company.store:
+            records = records.filtered(
+                lambda r: not r.company_id or r.company_id.id in self.companies
+            )
         kept = self.places.get((records._name, "keep"), {})
         for record_id in records.ids:
             if action == "keep":

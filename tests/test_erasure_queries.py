@@ -68,10 +68,12 @@ class TestErasureQueries(ErasureCase):
             self.env["crm.lead"].create(
                 {"name": f"Offer {index}", "partner_id": partner.id}
             )
-            self.env.flush_all()
-            self.env.cr.precommit.run()
             if index == 3:
                 self.add_other_people(3)
+            # the data around is written, as in a database where it was
+            # committed before: its trail is not this transaction's
+            self.env.flush_all()
+            self.env.cr.precommit.run()
             counts.append(
                 self.count(lambda p=partner: Erasure.erase(partner_ids=p.ids))
             )
