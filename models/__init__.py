@@ -28,3 +28,10 @@ from . import res_config_settings
 from . import res_partner
 from . import res_partner_bank
 from . import crm_lead
+from . import gdpr_purpose_wording
+from . import gdpr_consent_validity
+from . import gdpr_consent_request_tracking
+from . import gdpr_consent_campaign
+from . import gdpr_consent_campaign_line
+from . import mail_mail
+from . import mail_thread

@@ -11,3 +11,6 @@ from . import test_request
 from . import test_request_rpc
 from . import test_retention
 from . import test_consent_collection
+from . import test_consent_validity
+from . import test_consent_campaign
+from . import test_consent_campaign_page
