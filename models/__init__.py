@@ -35,3 +35,4 @@ from . import gdpr_consent_campaign
 from . import gdpr_consent_campaign_line
 from . import mail_mail
 from . import mail_thread
+from . import gdpr_purpose_contactable

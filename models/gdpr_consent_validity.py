@@ -90,6 +90,17 @@ class GdprConsent(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", query)]
 
+    @api.model
+    def _valid_domain(self, purposes):
+        """The consents given to ``purposes`` and not past their validity."""
+        return [
+            ("purpose_id", "in", purposes.ids),
+            ("state", "=", "given"),
+            "|",
+            ("valid_until", "=", False),
+            ("valid_until", ">", fields.Datetime.now()),
+        ]
+
     def _check_transition(self, state):
         expired = self.filtered(lambda c: c.state == "expired")
         if state in FROM_EXPIRED:

@@ -14,3 +14,4 @@ from . import test_consent_collection
 from . import test_consent_validity
 from . import test_consent_campaign
 from . import test_consent_campaign_page
+from . import test_contactable
