@@ -25,6 +25,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/gdpr_consent_campaign_data.xml",
+        "data/gdpr_data_confirmation_data.xml",
         "report/gdpr_purpose_register_report.xml",
         "report/gdpr_erasure_certificate_report.xml",
         "report/gdpr_subject_export_template.xml",
@@ -43,6 +44,7 @@
         "views/consent_page_tracking_templates.xml",
         "views/gdpr_consent_validity_views.xml",
         "views/gdpr_consent_campaign_views.xml",
+        "views/data_confirmation_templates.xml",
         "views/gdpr_audit_entry_views.xml",
         "views/gdpr_erasure_log_views.xml",
         "views/gdpr_request_views.xml",
@@ -52,6 +54,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/gdpr_data_confirmation_views.xml",
         "views/gdpr_menus.xml",
     ],
     "demo": [

@@ -1,2 +1,3 @@
 from . import rpc
 from . import consent_page
+from . import data_confirmation

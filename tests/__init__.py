@@ -15,3 +15,4 @@ from . import test_consent_validity
 from . import test_consent_campaign
 from . import test_consent_campaign_page
 from . import test_contactable
+from . import test_data_confirmation
