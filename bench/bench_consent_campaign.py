@@ -103,7 +103,7 @@ def measure(db, addons_path, campaign_size):
         start = time.perf_counter()
         refusals = env["gdpr.purpose"]._gdpr_contact_refusals(purpose, emails)
         elapsed = time.perf_counter() - start
-        allowed = sum(1 for reasons in refusals.values() if not reasons)
+        allowed = len(emails) - len(refusals)
         verdict = "OK" if elapsed < FILTER_TARGET else "TOO SLOW"
         print(
             f"recipient filter of {len(emails)} addresses: {allowed} may be "
