@@ -45,6 +45,7 @@
         "views/gdpr_consent_validity_views.xml",
         "views/gdpr_consent_campaign_views.xml",
         "views/data_confirmation_templates.xml",
+        "views/privacy_page_branding_templates.xml",
         "views/gdpr_audit_entry_views.xml",
         "views/gdpr_erasure_log_views.xml",
         "views/gdpr_request_views.xml",

@@ -91,9 +91,13 @@ class TestDataConfirmation(HttpCase):
     def test_page_get_changes_nothing_post_confirms(self):
         confirmation = self.Confirmation._send(self.due[0])
         token = self.link(self.due[0])
+        self.env.company.gdpr_privacy_policy_url = "https://example.com/privacy"
         before = self.snapshot(self.due[0])
         page = self.url_open(f"/privacy/data/{token}")
         self.assertEqual(page.status_code, 200)
+        self.assertIn(f"/logo.png?company={self.env.company.id}", page.text)
+        self.assertIn('href="https://example.com/privacy"', page.text)
+        self.assertIn('name="viewport"', page.text)
         self.assertIn("+40 721 000 000", page.text)
         self.assertIn("ioana@confirm.test", page.text)
         self.url_open(f"/privacy/data/{token}")
