@@ -163,73 +163,83 @@ class GdprPurpose(models.Model):
             "consent",
             "legitimate_interest",
         )
-        # The addresses travel as one array literal: far cheaper for
-        # PostgreSQL to read than an ARRAY[...] of 100,000 parameters.
-        self.env.cr.execute(
+        # The addresses travel as one array literal, far cheaper for
+        # PostgreSQL to read than an ARRAY[...] of 100,000 parameters; each
+        # query returns only what stands in the way, never every address.
+        literal = self._gdpr_array_literal(emails)
+        cr = self.env.cr
+        result = defaultdict(set)
+        cr.execute(
             SQL(
                 """
-                WITH e AS MATERIALIZED (
-                    SELECT DISTINCT unnest(%(emails)s::varchar[]) AS email
-                ), judged AS (
-                    SELECT e.email,
-                           BOOL_OR(p.id IS NOT NULL) AS known,
-                           BOOL_OR(p.gdpr_erased_date IS NOT NULL) AS erased,
-                           BOOL_OR(COALESCE(p.gdpr_restricted, FALSE))
-                               AS restricted,
-                           BOOL_OR(o.id IS NOT NULL) AS objection,
-                           BOOL_OR(c.state = 'withdrawn') AS withdrawn,
-                           BOOL_OR(c.state = 'refused') AS refused,
-                           BOOL_OR(c.state = 'given' AND (c.valid_until IS NULL
-                                   OR c.valid_until > NOW() AT TIME ZONE 'UTC'))
-                               AS valid,
-                           BOOL_OR(c.state IN ('given', 'expired')) AS had,
-                           BOOL_OR(bl.id IS NOT NULL) AS blacklisted
-                      FROM e
-                 LEFT JOIN res_partner p ON p.email_normalized = e.email
-                 LEFT JOIN gdpr_consent c
-                        ON c.partner_id = p.id AND c.purpose_id = %(purpose)s
-                 LEFT JOIN gdpr_objection o
-                        ON o.partner_id = p.id AND o.purpose_id = %(purpose)s
-                 LEFT JOIN mail_blacklist bl
-                        ON bl.email = e.email AND bl.active AND %(blacklist)s
-                  GROUP BY e.email
-                )
-                SELECT email, known, erased, restricted, objection,
-                       COALESCE(withdrawn, FALSE), COALESCE(refused, FALSE),
-                       COALESCE(valid, FALSE), COALESCE(had, FALSE), blacklisted
-                  FROM judged
-                 WHERE NOT known OR erased OR restricted OR objection
-                       OR blacklisted
-                       OR (%(consent)s AND (withdrawn OR refused
-                                            OR NOT COALESCE(valid, FALSE)))
+                SELECT p.email_normalized,
+                       BOOL_OR(p.gdpr_erased_date IS NOT NULL),
+                       BOOL_OR(COALESCE(p.gdpr_restricted, FALSE)),
+                       BOOL_OR(o.id IS NOT NULL),
+                       BOOL_OR(c.state = 'withdrawn'),
+                       BOOL_OR(c.state = 'refused')
+                  FROM res_partner p
+             LEFT JOIN gdpr_objection o
+                    ON o.partner_id = p.id AND o.purpose_id = %(purpose)s
+             LEFT JOIN gdpr_consent c
+                    ON c.partner_id = p.id AND c.purpose_id = %(purpose)s
+                   AND c.state IN ('withdrawn', 'refused')
+                 WHERE p.email_normalized = ANY(%(emails)s::varchar[])
+                   AND (p.gdpr_erased_date IS NOT NULL OR p.gdpr_restricted
+                        OR o.id IS NOT NULL OR c.id IS NOT NULL)
+              GROUP BY p.email_normalized
                 """,
-                emails=self._gdpr_array_literal(emails),
                 purpose=purpose.id,
-                blacklist=blacklist,
-                consent=consent,
+                emails=literal,
             )
         )
-        result = defaultdict(set)
-        for row in self.env.cr.fetchall():
-            email, known, erased, restricted, objection = row[:5]
-            withdrawn, refused, valid, had, blacklisted = row[5:]
-            reasons = result[email]
-            for reason, flag in (
-                ("unknown", not known),
-                ("erased", erased),
-                ("restricted", restricted),
-                ("objection", objection),
-                ("blacklisted", blacklisted),
-            ):
-                if flag:
-                    reasons.add(reason)
-            if consent:
-                if withdrawn:
-                    reasons.add("withdrawn")
-                if refused:
-                    reasons.add("refused")
-                if not valid:
-                    reasons.add("expired" if had else "no_consent")
+        names = ("erased", "restricted", "objection", "withdrawn", "refused")
+        for email, *flags in cr.fetchall():
+            for reason, flag in zip(names, flags, strict=True):
+                if flag and (consent or reason not in ("withdrawn", "refused")):
+                    result[email].add(reason)
+        cr.execute(
+            SQL(
+                "SELECT unnest(%s::varchar[]) EXCEPT "
+                "SELECT email_normalized FROM res_partner "
+                "WHERE email_normalized IS NOT NULL",
+                literal,
+            )
+        )
+        unknown = {row[0] for row in cr.fetchall()}
+        for email in unknown:
+            result[email].add("unknown")
+        if consent:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT p.email_normalized,
+                           BOOL_OR(c.state = 'given' AND (c.valid_until IS NULL
+                                   OR c.valid_until > NOW() AT TIME ZONE 'UTC'))
+                      FROM gdpr_consent c
+                      JOIN res_partner p ON p.id = c.partner_id
+                     WHERE c.purpose_id = %s AND c.state IN ('given', 'expired')
+                       AND p.email_normalized = ANY(%s::varchar[])
+                  GROUP BY p.email_normalized
+                    """,
+                    purpose.id,
+                    literal,
+                )
+            )
+            had = dict(cr.fetchall())
+            for email in emails:
+                if not had.get(email):
+                    result[email].add("expired" if email in had else "no_consent")
+        if blacklist:
+            cr.execute(
+                SQL(
+                    "SELECT email FROM mail_blacklist "
+                    "WHERE active AND email = ANY(%s::varchar[])",
+                    literal,
+                )
+            )
+            for (email,) in cr.fetchall():
+                result[email].add("blacklisted")
         Suppression = self.env["gdpr.suppression"].sudo()
         hashes = Suppression._hashes(emails=emails)
         if hashes:
