@@ -102,3 +102,21 @@ class ConsentPage(http.Controller):
                 ],
             },
         )
+
+    @http.route(
+        "/privacy/consent/<string:token>/seen",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=True,
+        sitemap=False,
+    )
+    def consent_seen(self, token, **post):
+        """The page reports that a browser showed it (a campaign's "opened"):
+        a POST with the page's CSRF token, which a mail scanner's GET of the
+        link never sends."""
+        consent_request = self._consent_request(token)
+        if not consent_request:
+            raise request.not_found()
+        consent_request._mark_opened()
+        return request.make_response("", status=204)

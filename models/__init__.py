@@ -48,3 +48,16 @@ from . import mail_message_erasure
 from . import ir_attachment
 from . import ir_attachment_erasure
 from . import calendar_event_erasure
+from . import gdpr_purpose_wording
+from . import gdpr_consent_validity
+from . import gdpr_consent_request_tracking
+from . import gdpr_consent_campaign
+from . import gdpr_consent_campaign_line
+from . import mail_mail
+from . import mail_thread
+from . import gdpr_purpose_contactable
+from . import gdpr_data_confirmation
+from . import res_partner_data_confirmation
+from . import gdpr_field_subject
+from . import gdpr_audit_entry_portal
+from . import res_config_settings_data_confirmation

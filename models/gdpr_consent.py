@@ -11,6 +11,7 @@ CONSENT_STATES = [
     ("given", "Given"),
     ("withdrawn", "Withdrawn"),
     ("refused", "Refused"),
+    ("expired", "Expired"),
 ]
 
 CONSENT_CHANNELS = [

@@ -22,3 +22,8 @@ from . import test_login
 from . import test_login_journal
 from . import test_breach
 from . import test_breach_rpc
+from . import test_consent_validity
+from . import test_consent_campaign
+from . import test_consent_campaign_page
+from . import test_contactable
+from . import test_data_confirmation

@@ -545,6 +545,61 @@ def stock_suites(db, addons_path, port):
     return 0 if report.wasSuccessful() else 1
 
 
+def bridge_layer(tally, workdir, addons_dir):
+    """The bridge add-ons kept in folders of their own at the repository
+    root (e.g. crm_gdpr_mass_mailing): each installed in a fresh database,
+    with the repository root on the addons path, and its tests run."""
+    bridges = [
+        path.name
+        for path in sorted(ROOT.iterdir())
+        if path.name.startswith(f"{ADDON}_") and (path / "__manifest__.py").is_file()
+    ]
+    if not bridges or odoo_importable()[0] != "18.0":
+        return
+    print("== Bridge add-ons")
+    addons_path = ",".join(
+        p
+        for p in (configured_addons_path(), str(addons_dir), str(addons_dir / ADDON))
+        if p
+    )
+    for bridge in bridges:
+        db = f"{bridge}_test_{os.getpid()}"
+        log = workdir / f"{bridge}.log"
+        try:
+            with open(log, "w") as handle:
+                proc = subprocess.run(
+                    odoo_cmd(
+                        "-d",
+                        db,
+                        "--addons-path",
+                        addons_path,
+                        "--max-cron-threads",
+                        "0",
+                        "--stop-after-init",
+                        "--log-level",
+                        "info",
+                        "-i",
+                        bridge,
+                        "--test-enable",
+                        "--test-tags",
+                        f"/{bridge}",
+                        "--http-port",
+                        str(free_port()),
+                    ),
+                    stdout=handle,
+                    stderr=subprocess.STDOUT,
+                )
+            report_run(
+                tally,
+                f"{bridge} installed and tested",
+                log,
+                proc.returncode,
+                check_warnings=True,
+            )
+        finally:
+            run(odoo_cmd("db", "drop", db))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -571,6 +626,7 @@ def main():
             print("== Odoo layer NOT RUN (--static-only)")
         else:
             odoo_layer(tally, args, workdir, addons_dir)
+            bridge_layer(tally, workdir, addons_dir)
     finally:
         for scratch in ("addons", "wheel", "dist"):
             shutil.rmtree(workdir / scratch, ignore_errors=True)

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+from .failure_types import GDPR_FAILURE_TYPES, ONDELETE
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    failure_type = fields.Selection(selection_add=GDPR_FAILURE_TYPES, ondelete=ONDELETE)
