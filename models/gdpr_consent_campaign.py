@@ -4,11 +4,13 @@ import secrets
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
+
+from .gdpr_rights import check_dpo
 
 _logger = logging.getLogger(__name__)
 
@@ -131,10 +133,9 @@ class GdprConsentCampaign(models.Model):
     # ------------------------------------------------------------------
 
     def _check_dpo(self):
-        if not self.env.su and not self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
-            raise AccessError(
-                _("Only the data protection officer can run consent campaigns.")
-            )
+        check_dpo(
+            self.env, _("Only the data protection officer can run consent campaigns.")
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

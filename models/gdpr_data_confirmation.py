@@ -5,12 +5,13 @@ import secrets
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.modules import module
 from odoo.tools import SQL
 
 from .gdpr_audit_entry import traced_as
 from .gdpr_consent_request import token_hash
+from .gdpr_rights import check_dpo
 
 _logger = logging.getLogger(__name__)
 
@@ -162,10 +163,10 @@ class GdprDataConfirmation(models.Model):
 
     def action_send_now(self):
         """Public RPC for the DPO: ask the contacts who are due now."""
-        if not self.env.user.has_group("crm_gdpr.group_gdpr_dpo"):
-            raise AccessError(
-                _("Only the data protection officer can ask contacts to confirm.")
-            )
+        check_dpo(
+            self.env,
+            _("Only the data protection officer can ask contacts to confirm."),
+        )
         months = self._months()
         if not months:
             raise UserError(_("Set how often contacts confirm their data first."))
@@ -255,9 +256,7 @@ class GdprDataConfirmation(models.Model):
         if values:
             labels = [partner._fields[name].string for name in values]
             with traced_as(self.env, "portal"):
-                partner.with_context(gdpr_data_confirmation=True).write(
-                    dict(values, gdpr_data_confirmed_on=today)
-                )
+                partner.write(dict(values, gdpr_data_confirmed_on=today))
             request = (
                 self.env["gdpr.request"]
                 .sudo()
@@ -287,8 +286,6 @@ class GdprDataConfirmation(models.Model):
                 }
             )
         else:
-            partner.with_context(gdpr_data_confirmation=True).write(
-                {"gdpr_data_confirmed_on": today}
-            )
+            partner.write({"gdpr_data_confirmed_on": today})
             self.write({"state": "confirmed", "answered_at": fields.Datetime.now()})
         return self.state

@@ -19,6 +19,7 @@ class ResPartner(models.Model):
         "gdpr_restricted",
         "gdpr_restriction_reason",
         "gdpr_restriction_blacklisted",
+        "gdpr_data_confirmed_on",
     )
     _gdpr_email_fields = ("email",)
     _gdpr_phone_fields = ("phone", "mobile")

@@ -1,7 +1,7 @@
 import re
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -188,10 +188,11 @@ class TestDataConfirmation(HttpCase):
             self.Confirmation.with_user(self.sales_user).action_send_now()
         with self.assertRaises(AccessError):
             self.Confirmation.with_user(self.sales_user).search([])
-        with self.assertRaises(UserError):
-            self.due[0].with_user(self.sales_user).write(
-                {"gdpr_data_confirmed_on": fields.Date.today()}
-            )
+        # a context flag does not open the field either
+        with self.assertRaises(AccessError):
+            self.due[0].with_user(self.sales_user).with_context(
+                gdpr_data_confirmation=True
+            ).write({"gdpr_data_confirmed_on": fields.Date.today()})
         self.assertFalse(self.due[0].gdpr_data_confirmed_on)
         self.assertFalse(self.Confirmation.search([("partner_id", "in", self.due.ids)]))
         self.assertGreaterEqual(
