@@ -79,7 +79,7 @@ class TestConsentValidity(GdprCase):
         with self.assertRaises(UserError):
             consent.with_user(self.dpo_user).action_withdraw()
         self.assertEqual(consent.state, "expired")
-        consent.with_user(self.sales_user).action_give()
+        consent.with_user(self.sales_user).action_give(channel="phone")
         self.assertEqual(consent.state, "given")
         self.assertGreater(consent.valid_until, fields.Datetime.now())
 
