@@ -129,16 +129,20 @@ class GdprErasureWizard(models.TransientModel):
             "already_erased": _("already erased, nothing done"),
             "not_found": _("no personal data found, nothing done"),
         }
+        certificates = [
+            " (%s)" % result["certificate"] if result["certificate"] else ""
+            for result in results
+        ]
         summary = [
             self.env._(
                 "Person %(index)s: %(status)s%(certificate)s",
                 index=index,
                 status=statuses[result["status"]],
-                certificate=f" ({result['certificate']})"
-                if result["certificate"]
-                else "",
+                certificate=certificate,
             )
-            for index, result in enumerate(results, start=1)
+            for index, (result, certificate) in enumerate(
+                zip(results, certificates, strict=True), start=1
+            )
         ]
         # the wizard itself must not keep what it erased
         self.write(
