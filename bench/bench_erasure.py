@@ -136,9 +136,7 @@ def add_others(cr, messages, contacts, offset):
 
 
 def drop_indexes(cr):
-    cr.execute(
-        "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%crm_gdpr%%'"
-    )
+    cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%crm_gdpr%%'")
     for (name,) in cr.fetchall():
         cr.execute(f'DROP INDEX "{name}"')
 

@@ -9,6 +9,7 @@ from .gdpr_footprint import (
     LEGAL_HOLD_MODELS,  # noqa: F401 - imported by retention
     Footprint,
     e164,
+    map_read_once,
     normalize_email,
     phone_suffix,  # noqa: F401 - the form of the suppression hashes
     text_problem,
@@ -52,6 +53,8 @@ class GdprErasure(models.AbstractModel):
             which contacts and identifiers were left out and why
         """
         self._check_dpo()
+        with map_read_once():
+            footprints = self._footprints(partner_ids, identifiers)
         return [
             {
                 "person": footprint.label,
@@ -59,7 +62,7 @@ class GdprErasure(models.AbstractModel):
                 "places": footprint.listing(),
                 "notes": list(footprint.notes),
             }
-            for footprint, status in self._footprints(partner_ids, identifiers)
+            for footprint, status in footprints
         ]
 
     @api.model
@@ -82,15 +85,14 @@ class GdprErasure(models.AbstractModel):
         if send_certificate:
             # refused before anything is done
             self.env["gdpr.erasure.log"].sudo()._certificate_sender()
-        footprints = self._footprints(partner_ids, identifiers)
-        to_erase = [
-            footprint for footprint, status in footprints if status == "to_erase"
-        ]
-        logs = iter(
-            self._erase_footprints(to_erase, request_ref, send_certificate)
-            if to_erase
-            else ()
-        )
+        with map_read_once():
+            footprints = self._footprints(partner_ids, identifiers)
+            to_erase = [fp for fp, status in footprints if status == "to_erase"]
+            logs = iter(
+                self._erase_footprints(to_erase, request_ref, send_certificate)
+                if to_erase
+                else ()
+            )
         results = []
         for _footprint, status in footprints:
             log = next(logs) if status == "to_erase" else self.env["gdpr.erasure.log"]

@@ -2,7 +2,13 @@ from collections import defaultdict
 
 from odoo import _, api, models
 
-from .gdpr_footprint import LEGAL_HOLD_MODELS, OWN_RECORDS, Footprint, find_mentions
+from .gdpr_footprint import (
+    LEGAL_HOLD_MODELS,
+    OWN_RECORDS,
+    Footprint,
+    _map_memo,
+    find_mentions,
+)
 
 
 class GdprErasure(models.AbstractModel):
@@ -43,10 +49,21 @@ class GdprErasure(models.AbstractModel):
         self._find_optional(footprint)
         self._find_keys(footprint)
 
+    def _map_entries(self):
+        """``{model: {field name: map entry}}`` of the active map entries."""
+        memo = _map_memo.get()
+        if memo is not None and "entries" in memo:
+            return memo["entries"]
+        entries = defaultdict(dict)
+        for entry in self.env["gdpr.field"].sudo().search([]):
+            entries[entry.model][entry.field_name] = entry
+        if memo is not None:
+            memo["entries"] = entries
+        return entries
+
     def _map_methods(self, model):
         """``{field name: map entry}`` of the model's active map entries."""
-        entries = self.env["gdpr.field"].sudo().search([("model", "=", model)])
-        return {entry.field_name: entry for entry in entries}
+        return dict(self._map_entries().get(model, {}))
 
     def _map_reason(self, model, reason=None):
         """Why a record is treated so: the map, and the fields it keeps for a
@@ -96,7 +113,12 @@ class GdprErasure(models.AbstractModel):
         env = footprint.partners.env
         if not footprint.partners:
             return
-        keep_entries = env["gdpr.field"].search([("erasure_method", "=", "keep")])
+        keep_entries = [
+            entry
+            for entries in self._map_entries().values()
+            for entry in entries.values()
+            if entry.erasure_method == "keep"
+        ]
         hold_models = dict(LEGAL_HOLD_MODELS)
         for entry in keep_entries:
             if entry.model not in ("res.partner", "crm.lead", "res.partner.bank"):
@@ -134,11 +156,12 @@ class GdprErasure(models.AbstractModel):
             emails=footprint.emails,
         )
         by_model = defaultdict(list)
-        for entry in env["gdpr.field"].search(
-            [("field_type", "in", ("char", "text", "html"))]
-        ):
-            if entry.field_type != "char" or "email" in entry.field_name:
-                by_model[entry.model].append(entry.field_name)
+        for model_name, entries in self._map_entries().items():
+            for name, entry in entries.items():
+                if entry.field_type in ("text", "html") or (
+                    entry.field_type == "char" and "email" in name
+                ):
+                    by_model[model_name].append(name)
         for model_name, names in sorted(by_model.items()):
             if model_name not in env or env[model_name]._transient:
                 continue

@@ -10,6 +10,8 @@ candidate is confirmed here, in Python.
 
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -52,6 +54,20 @@ _EMAIL_AFTER = r"(?![\w\-]|\.\w)"
 # a name is not part of a longer word or a double-barrelled name
 _WORD_BEFORE = r"(?<![\w\-])"
 _WORD_AFTER = r"(?![\w\-])"
+
+
+# the personal-data map, read once for all the people of one call
+_map_memo = ContextVar("crm_gdpr_map_memo", default=None)
+
+
+@contextmanager
+def map_read_once():
+    """Within the block, the map is read once, not once per person."""
+    token = _map_memo.set({})
+    try:
+        yield
+    finally:
+        _map_memo.reset(token)
 
 
 def like_escape(value):
