@@ -187,6 +187,7 @@ class Footprint:
     # each company's DPO answers for its own records
     companies: object = None
     _regex: object = None
+    _regions: object = None
 
     # -- the plan ------------------------------------------------------
 
@@ -278,11 +279,12 @@ class Footprint:
         if not self.phones or phonenumbers is None or not re.search(r"\d{2}", text):
             return []
         spans = []
-        regions = {
-            phonenumbers.region_code_for_number(phonenumbers.parse(number))
-            for number in self.phones
-        }
-        for region in regions:
+        if self._regions is None:
+            self._regions = {
+                phonenumbers.region_code_for_number(phonenumbers.parse(number))
+                for number in self.phones
+            }
+        for region in self._regions:
             for match in phonenumbers.PhoneNumberMatcher(
                 text, region, leniency=phonenumbers.Leniency.POSSIBLE
             ):
