@@ -236,6 +236,24 @@ class GdprPurpose(models.Model):
                 ]
             )
             purpose.sudo().wording_version = version
+            # consents recorded on this very wording before it was a version
+            # (an upgrade, an integration) now point at it
+            Consent = self.env["gdpr.consent"].sudo()
+            earlier = Consent.search(
+                [
+                    ("purpose_id", "=", purpose.id),
+                    ("wording_version", "=", 0),
+                    ("consent_hash", "in", [hash_text(t) for t in texts.values()]),
+                ]
+            )
+            if earlier:
+                self.env.add_to_compute(Consent._fields["wording_version"], earlier)
+
+    @api.model
+    def _snapshot_all_wordings(self):
+        """Keep the current wording of every purpose as a version (at install
+        and upgrade; a purpose whose wording is already kept is left as is)."""
+        self.sudo().with_context(active_test=False).search([])._snapshot_wording()
 
     def action_view_outdated_consents(self):
         """The consents given on an older wording of this purpose."""

@@ -173,3 +173,22 @@ class TestConsentValidity(GdprCase):
         self.assertEqual(campaign.line_ids.partner_id, old.partner_id)
         with self.assertRaises(AccessError):
             self.purpose.with_user(self.sales_user).action_reask_outdated()
+
+    def test_consent_on_a_wording_kept_later_points_at_its_version(self):
+        consent = self.Consent.with_user(self.dpo_user)._record_decision(
+            self.partner,
+            self.purpose,
+            "given",
+            channel="api",
+            proof={"consent_text": "Newsletter, as agreed by phone."},
+        )
+        self.assertEqual(consent.wording_version, 0, "a wording the purpose never had")
+        self.assertTrue(consent.wording_outdated, "not the current wording")
+        self.purpose.with_user(
+            self.dpo_user
+        ).consent_text = "Newsletter, as agreed by phone."
+        self.assertEqual(self.purpose.wording_version, 2)
+        self.assertEqual(consent.wording_version, 2)
+        self.assertFalse(consent.wording_outdated)
+        self.env["gdpr.purpose"]._snapshot_all_wordings()
+        self.assertEqual(self.purpose.wording_version, 2, "nothing new to keep")
