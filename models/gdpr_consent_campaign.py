@@ -355,17 +355,7 @@ class GdprConsentCampaign(models.Model):
                 )
             )
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        names = (
-            "queued",
-            "excluded",
-            "sent",
-            "delivered",
-            "bounced",
-            "opened",
-            "given",
-            "refused",
-            "expired",
-        )
+        names = PROGRESS
         for campaign in self:
             values = counts.get(campaign.id, (0,) * len(names))
             for name, value in zip(names, values, strict=True):

@@ -427,8 +427,8 @@ def odoo_layer(tally, args, workdir, addons_dir):
             print(f"      databases kept: {db}, {bare_db}")
 
 
-def install_and_test(tally, workdir, addons_path, db, label, *extra):
-    """A fresh database, crm_gdpr installed and its tests run."""
+def install_and_test(tally, workdir, addons_path, db, label, *extra, addon=ADDON):
+    """A fresh database, ``addon`` installed and its tests run."""
     log = workdir / f"install-{db}.log"
     with open(log, "w") as handle:
         proc = subprocess.run(
@@ -443,10 +443,10 @@ def install_and_test(tally, workdir, addons_path, db, label, *extra):
                 "--log-level",
                 "info",
                 "-i",
-                ADDON,
+                addon,
                 "--test-enable",
                 "--test-tags",
-                f"/{ADDON}",
+                f"/{addon}",
                 "--http-port",
                 str(free_port()),
                 *extra,
@@ -456,7 +456,7 @@ def install_and_test(tally, workdir, addons_path, db, label, *extra):
         )
     report_run(
         tally,
-        f"{ADDON} installed and tested, {label}",
+        f"{addon} installed and tested, {label}",
         log,
         proc.returncode,
         check_warnings=True,
@@ -564,37 +564,9 @@ def bridge_layer(tally, workdir, addons_dir):
     )
     for bridge in bridges:
         db = f"{bridge}_test_{os.getpid()}"
-        log = workdir / f"{bridge}.log"
         try:
-            with open(log, "w") as handle:
-                proc = subprocess.run(
-                    odoo_cmd(
-                        "-d",
-                        db,
-                        "--addons-path",
-                        addons_path,
-                        "--max-cron-threads",
-                        "0",
-                        "--stop-after-init",
-                        "--log-level",
-                        "info",
-                        "-i",
-                        bridge,
-                        "--test-enable",
-                        "--test-tags",
-                        f"/{bridge}",
-                        "--http-port",
-                        str(free_port()),
-                    ),
-                    stdout=handle,
-                    stderr=subprocess.STDOUT,
-                )
-            report_run(
-                tally,
-                f"{bridge} installed and tested",
-                log,
-                proc.returncode,
-                check_warnings=True,
+            install_and_test(
+                tally, workdir, addons_path, db, "with demo data", addon=bridge
             )
         finally:
             run(odoo_cmd("db", "drop", db))
