@@ -20,7 +20,8 @@ class PasswordChangeHome(Home):
     logged in again with it only after that."""
 
     def _login_redirect(self, uid, redirect=None):
-        if uid:
+        # only once the session is complete: the second factor comes first
+        if uid and request.session.uid:
             user = request.env["res.users"].sudo().browse(uid)
             if user._gdpr_password_expired():
                 request.session.logout(keep_db=True)

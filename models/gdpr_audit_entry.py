@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,6 +55,9 @@ INSERTED_COLUMNS = {
     "company_id": "int4",
     "hash_version": "int4",
 }
+# an e-mail address in a value; what an erased person's becomes when read
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+ERASED_VALUE = "[erased]"
 # the layout of the columns new entries are hashed under (gdpr_audit_chain)
 HASH_VERSION = 2
 # what the collected entries hold, written as is; the key and the encrypted
@@ -494,7 +498,44 @@ class GdprAuditEntry(models.Model):
                 plain = cipher.decrypt(entry.payload)
                 changes = json.loads(plain) if plain is not None else None
             result[entry.id] = changes
+        self._hide_erased_addresses(result)
         return result
+
+    def _hide_erased_addresses(self, decrypted):
+        """Entries of other people's records may hold a copy of an erased
+        person's address (another lead's CC), sealed before the erasure
+        under their own key: the values cannot change without breaking the
+        chain, so they are hidden when read, against the suppression list's
+        salted hashes. One query for the whole batch."""
+        found = {
+            address
+            for changes in decrypted.values()
+            for pair in (changes or {}).values()
+            for value in pair
+            if isinstance(value, str)
+            for address in EMAIL_IN_TEXT.findall(value)
+        }
+        if not found:
+            return
+        Suppression = self.env["gdpr.suppression"].sudo()
+        by_hash = {
+            next(iter(Suppression._hashes(emails=[address])), None): address
+            for address in found
+        }
+        erased = {
+            by_hash[entry.identifier_hash]
+            for entry in Suppression.search(
+                [("identifier_hash", "in", [h for h in by_hash if h])]
+            )
+        }
+        if not erased:
+            return
+        pattern = re.compile("|".join(map(re.escape, sorted(erased))), re.IGNORECASE)
+        for changes in decrypted.values():
+            for pair in (changes or {}).values():
+                for index, value in enumerate(pair):
+                    if isinstance(value, str):
+                        pair[index] = pattern.sub(ERASED_VALUE, value)
 
     def _compute_display_name(self):
         operations = dict(self._fields["operation"]._description_selection(self.env))

@@ -479,6 +479,26 @@ class GdprBreach(models.Model):
             ) from error
         if not isinstance(domain, list | tuple):
             raise ValidationError(_("A filter is a list of conditions."))
+        # the count runs as superuser over the breach's company: conditions
+        # name the model's own fields the DPO may read, never a path through
+        # other records (which would probe what the rules hide)
+        Model = self.env[model]
+        for term in domain:
+            if not isinstance(term, list | tuple) or len(term) != 3:
+                continue
+            if tuple(term) in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                continue
+            name = term[0]
+            field = isinstance(name, str) and Model._fields.get(name)
+            if not field or not field.is_accessible(self.env):
+                raise ValidationError(
+                    _(
+                        "%(field)r is not a field of %(model)s you may read: a "
+                        "filter names the model's own fields.",
+                        field=name,
+                        model=model,
+                    )
+                )
         try:
             domain = expression.normalize_domain(list(domain))
             self.env[model].search_count(domain, limit=1)

@@ -31,6 +31,7 @@ class GdprConsentCampaignLine(models.Model):
     partner_id = fields.Many2one(
         "res.partner", "Contact", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True)
     state = fields.Selection(
         [("queued", "Queued"), ("excluded", "Left out"), ("sent", "Sent")],
         required=True,

@@ -76,9 +76,11 @@ class GdprDataConfirmation(models.Model):
     @api.model
     def _due_domain(self, months):
         cutoff = fields.Datetime.now() - relativedelta(months=months)
-        return [
+        domain = [
             ("email_normalized", "!=", False),
             ("is_company", "=", False),
+            # the users' own contacts are no customer data to confirm
+            ("user_ids", "=", False),
             ("gdpr_erased_date", "=", False),
             ("gdpr_restricted", "=", False),
             ("is_blacklisted", "=", False),
@@ -88,6 +90,10 @@ class GdprDataConfirmation(models.Model):
             ("gdpr_data_confirmed_on", "=", False),
             ("create_date", "<", cutoff),
         ]
+        if not self.env.su:
+            # the DPO of one company asks the contacts of their companies
+            domain += [("company_id", "in", [*self.env.user.company_ids.ids, False])]
+        return domain
 
     @api.model
     def _due_partners(self, months, limit=None):
@@ -190,6 +196,10 @@ class GdprDataConfirmation(models.Model):
             confirmation.state != "sent"
             or confirmation.expires_at < fields.Datetime.now()
         ):
+            return self.browse()
+        partner = confirmation.partner_id
+        if not partner.active or partner.gdpr_erased_date or partner.gdpr_restricted:
+            # erased or restricted since the link went out: nothing to confirm
             return self.browse()
         return confirmation
 

@@ -167,6 +167,16 @@ class GdprPurpose(models.Model):
         # PostgreSQL to read than an ARRAY[...] of 100,000 parameters; each
         # query returns only what stands in the way, never every address.
         literal = self._gdpr_array_literal(emails)
+        # each company answers for its own contacts: a user learns nothing of
+        # another company's (the blacklist, which has no company, is shared)
+        own = (
+            SQL("TRUE")
+            if self.env.su
+            else SQL(
+                "(p.company_id IS NULL OR p.company_id = ANY(%s))",
+                self.env.user.company_ids.ids,
+            )
+        )
         cr = self.env.cr
         result = defaultdict(set)
         cr.execute(
@@ -185,12 +195,14 @@ class GdprPurpose(models.Model):
                     ON c.partner_id = p.id AND c.purpose_id = %(purpose)s
                    AND c.state IN ('withdrawn', 'refused')
                  WHERE p.email_normalized = ANY(%(emails)s::varchar[])
+                   AND %(own)s
                    AND (p.gdpr_erased_date IS NOT NULL OR p.gdpr_restricted
                         OR o.id IS NOT NULL OR c.id IS NOT NULL)
               GROUP BY p.email_normalized
                 """,
                 purpose=purpose.id,
                 emails=literal,
+                own=own,
             )
         )
         names = ("erased", "restricted", "objection", "withdrawn", "refused")
@@ -201,9 +213,10 @@ class GdprPurpose(models.Model):
         cr.execute(
             SQL(
                 "SELECT unnest(%s::varchar[]) EXCEPT "
-                "SELECT email_normalized FROM res_partner "
-                "WHERE email_normalized IS NOT NULL",
+                "SELECT email_normalized FROM res_partner p "
+                "WHERE email_normalized IS NOT NULL AND %s",
                 literal,
+                own,
             )
         )
         unknown = {row[0] for row in cr.fetchall()}
@@ -219,11 +232,12 @@ class GdprPurpose(models.Model):
                       FROM gdpr_consent c
                       JOIN res_partner p ON p.id = c.partner_id
                      WHERE c.purpose_id = %s AND c.state IN ('given', 'expired')
-                       AND p.email_normalized = ANY(%s::varchar[])
+                       AND p.email_normalized = ANY(%s::varchar[]) AND %s
                   GROUP BY p.email_normalized
                     """,
                     purpose.id,
                     literal,
+                    own,
                 )
             )
             had = dict(cr.fetchall())

@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessDenied, UserError, ValidationError
+from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL
 
@@ -151,6 +151,18 @@ class ResUsers(models.Model):
         if missing or not users:
             raise ValidationError(
                 _("No such users: %s", ", ".join(map(str, sorted(missing))) or "[]")
+            )
+        # users of the caller's companies only (a DPO of one company does
+        # not reach the administrators of another)
+        foreign = users.filtered(
+            lambda user: not (user.company_ids & self.env.user.company_ids)
+        )
+        if foreign and not self.env.su:
+            raise AccessError(
+                _(
+                    "%s works for none of your companies.",
+                    ", ".join(foreign.mapped("name")),
+                )
             )
         users.write(
             {

@@ -376,3 +376,67 @@ class TestDpoAbuse(GdprCase):
         )
         self.assertIn("Called about the offer.", str(package["messages"]))
         self.assertNotIn("PRIVATE", str(package))
+
+    def test_breach_scope_cannot_probe_through_relations(self):
+        """A filter through another model would count, as superuser, what the
+        rules hide (another company's lead description)."""
+        self.env["crm.lead"].create(
+            {
+                "name": "B deal",
+                "description": "SECRET-B-7731",
+                "partner_id": self.partner.id,
+                "company_id": self.company_b.id,
+            }
+        )
+        breach = self.env["gdpr.breach"].with_user(self.dpo_user)
+        breach = breach.browse(breach.record_breach(title="Lost laptop")["id"])
+        for domain in (
+            [("opportunity_ids.description", "ilike", "SECRET-B")],
+            [("no_such_field", "=", 1)],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(ValidationError):
+                breach.compute_scope("partner_domain", domain)
+        self.assertFalse(breach.subject_count)
+
+    def test_dpo_of_one_company_cannot_force_others_password_change(self):
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaises(AccessError):
+            self.env["res.users"].with_user(self.dpo_b).gdpr_request_password_change(
+                [admin.id], "Your account is locked, call +1 555 0100"
+            )
+        self.assertFalse(admin.gdpr_password_change_required)
+
+    def test_contactability_says_nothing_of_other_companies(self):
+        """A salesperson of company A asks about an address that only company
+        B holds, with an objection: B's records tell A nothing."""
+        legitimate = self.env["gdpr.purpose"].search(
+            [("legal_basis", "=", "legitimate_interest")], limit=1
+        )
+        self.env["gdpr.objection"].create(
+            {"partner_id": self.partner_b.id, "purpose_id": legitimate.id}
+        )
+        answer = (
+            self.env["gdpr.purpose"]
+            .with_user(self.sales_user)
+            .check_contactable(legitimate.code, emails=["beata@firma-b.pl"])
+        )
+        (refused,) = answer["refused"]
+        self.assertEqual(refused["reason"], "unknown")
+        self.assertNotIn("objection", refused["reasons"])
+
+    def test_erased_address_hidden_in_other_records_old_entries(self):
+        """Another lead's CC held the person's address before the erasure:
+        its sealed entry is encrypted under that lead's key, and still does
+        not show the address once the person is erased."""
+        Entry = self.env["gdpr.audit.entry"]
+        lead = self.env["crm.lead"].create(
+            {"name": "Colleague's deal", "email_cc": "adam@firma-a.pl, x@firma-c.pl"}
+        )
+        Entry._flush_trail()
+        domain = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        before = Entry.with_user(self.dpo_user).read_trail(domain)
+        self.assertIn("adam@firma-a.pl", str(before))
+        self.env["gdpr.erasure"].with_user(self.dpo_user).erase(self.partner_a.ids)
+        after = Entry.with_user(self.dpo_user).read_trail(domain)
+        self.assertNotIn("adam@firma-a.pl", str(after))
+        self.assertIn("x@firma-c.pl", str(after), "others' addresses stay readable")

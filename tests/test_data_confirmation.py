@@ -205,3 +205,13 @@ class TestDataConfirmation(HttpCase):
         self.start_tour(f"/privacy/data/{token}", "crm_gdpr_data_page", login=None)
         self.assertEqual(confirmation.state, "corrected")
         self.assertEqual(self.due[0].city, "Timisoara")
+
+    def test_link_sent_before_an_erasure_fills_nothing_in(self):
+        """The person was erased after the link went out: the page is gone
+        and a POST writes nothing back onto the anonymised contact."""
+        self.Confirmation.with_user(self.dpo_user).action_send_now()
+        token = self.link(self.due[0])
+        self.env["gdpr.erasure"].with_user(self.dpo_user).erase(self.due[0].ids)
+        self.assertEqual(self.url_open(f"/privacy/data/{token}").status_code, 404)
+        self.assertFalse(self.Confirmation._from_token(token))
+        self.assertFalse(self.due[0].email)
