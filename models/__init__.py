@@ -61,3 +61,4 @@ from . import res_partner_data_confirmation
 from . import gdpr_field_subject
 from . import gdpr_audit_entry_portal
 from . import res_config_settings_data_confirmation
+from . import gdpr_consent_loop_erasure
