@@ -1,4 +1,5 @@
 import logging
+import re
 
 from odoo import _, api, models
 from odoo.exceptions import MissingError, UserError, ValidationError
@@ -440,26 +441,40 @@ class GdprErasure(models.AbstractModel):
             candidates.setdefault(given.lower(), given)
         if not candidates:
             return set()
-        lowered = list(candidates)
+        # someone else's name or address holding it as whole words ("Petr
+        # Jan Novák" holds "Jan Novák"): their mentions cannot be told apart
+        patterns = [
+            r"(^|[^[:alnum:]_])" + re.escape(key) + r"($|[^[:alnum:]_])"
+            for key in candidates
+        ]
         self.env.cr.execute(
             SQL(
                 """SELECT lower(name) FROM res_partner
-                    WHERE lower(name) = ANY(%(texts)s) AND id != ALL(%(partners)s)
+                    WHERE lower(name) ~ ANY(%(texts)s) AND id != ALL(%(partners)s)
                    UNION
                    SELECT lower(street) FROM res_partner
-                    WHERE lower(street) = ANY(%(texts)s) AND id != ALL(%(partners)s)
+                    WHERE lower(street) ~ ANY(%(texts)s) AND id != ALL(%(partners)s)
                    UNION
                    SELECT lower(contact_name) FROM crm_lead
-                    WHERE lower(contact_name) = ANY(%(texts)s) AND id != ALL(%(leads)s)
+                    WHERE lower(contact_name) ~ ANY(%(texts)s)
+                      AND id != ALL(%(leads)s)
                    UNION
                    SELECT lower(street) FROM crm_lead
-                    WHERE lower(street) = ANY(%(texts)s) AND id != ALL(%(leads)s)""",
-                texts=lowered,
+                    WHERE lower(street) ~ ANY(%(texts)s) AND id != ALL(%(leads)s)""",
+                texts=patterns,
                 partners=partners.ids,
                 leads=leads.ids,
             )
         )
-        shared = {row[0] for row in self.env.cr.fetchall()}
+        others = [row[0] for row in self.env.cr.fetchall()]
+        shared = {
+            key
+            for key in candidates
+            if any(
+                re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", other)
+                for other in others
+            )
+        }
         if given and given.lower() in shared:
             raise ValidationError(
                 _(

@@ -440,3 +440,20 @@ class TestDpoAbuse(GdprCase):
         after = Entry.with_user(self.dpo_user).read_trail(domain)
         self.assertNotIn("adam@firma-a.pl", str(after))
         self.assertIn("x@firma-c.pl", str(after), "others' addresses stay readable")
+
+    def test_longer_name_containing_the_name_is_spared(self):
+        """Erasing Jan Novák never touches what is written about Petr Jan
+        Novák; naming "Petr Jan" is refused, as another name holds it."""
+        Partner = self.env["res.partner"]
+        jan = Partner.create({"name": "Jan Novák", "email": "jan.novak@firma-a.pl"})
+        petr = Partner.create({"name": "Petr Jan Novák", "email": "pjn@firma-a.pl"})
+        note = petr.message_post(body="Spoke to Petr Jan Novák about the renewal.")
+        Erasure = self.env["gdpr.erasure"].with_user(self.dpo_user)
+        (preview,) = Erasure.preview([jan.id])
+        places = {(p["model"], p["res_id"]) for p in preview["places"]}
+        self.assertNotIn(("mail.message", note.id), places)
+        self.assertTrue([n for n in preview["notes"] if "Jan Novák" in n])
+        with self.assertRaises(ValidationError):
+            Erasure.preview(identifiers=[{"email": "x@firma-a.pl", "name": "Petr Jan"}])
+        Erasure.erase([jan.id])
+        self.assertIn("Petr Jan Novák", str(note.body))
