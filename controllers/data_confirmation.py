@@ -11,8 +11,11 @@ class DataConfirmationPage(http.Controller):
     def _confirmation(self, token):
         confirmation = request.env["gdpr.data.confirmation"]._from_token(token)
         if confirmation:
+            # the person's language, else their company's (the controller's)
             request.update_context(
-                lang=confirmation.partner_id.lang or request.env.lang
+                lang=confirmation.partner_id.lang
+                or confirmation.company_id.sudo().partner_id.lang
+                or request.env.lang
             )
         return confirmation
 
