@@ -109,7 +109,9 @@ class GdprErasure(models.AbstractModel):
                 certificate_email = next(iter(sorted(person.emails)), False)
                 if send_certificate and certificate_email:
                     step = _("sending the certificate")
-                    log._send_certificate(certificate_email)
+                    log._send_certificate(
+                        certificate_email, lang=person.partners[:1].lang
+                    )
                 logs |= log
         except (UserError, AccessError, ValidationError):
             raise

@@ -82,21 +82,22 @@ class GdprErasureLog(models.Model):
             result.setdefault(line.model, {})[line.action] = line.count
         return result
 
-    def _send_certificate(self, email):
+    def _send_certificate(self, email, lang=None):
         """E-mail the certificate to the person straight through the mail
         server, so that no copy of their address stays in the outgoing
-        queue."""
+        queue; in the person's language, else their company's."""
         self.ensure_one()
-        pdf, _format = self.env["ir.actions.report"]._render_qweb_pdf(
+        company = self.company_id
+        env = self.with_context(lang=lang or company.partner_id.lang or None).env
+        pdf, _format = env["ir.actions.report"]._render_qweb_pdf(
             "crm_gdpr.action_report_gdpr_erasure_certificate", self.ids
         )
-        company = self.company_id
         mail_server = self.env["ir.mail_server"].sudo()
         message = mail_server.build_email(
             email_from=self.with_company(company)._certificate_sender(),
             email_to=[email],
-            subject=_("Your personal data was erased (%s)", self.name),
-            body=_(
+            subject=env._("Your personal data was erased (%s)", self.name),
+            body=env._(
                 "As you asked, %(company)s has erased your personal data. The "
                 "certificate %(name)s is attached.",
                 company=company.name,

@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from odoo.tools import config
 
 from .test_erasure import PERSON, ErasureCase
+from .test_translations import msgstr
 
 
 @tagged("post_install", "-at_install")
@@ -65,6 +66,21 @@ class TestErasureCertificateSender(ErasureCase):
             )
         (message,) = self.sent
         self.assertIn("noreply@acme.example", message["From"])
+
+    def test_sent_in_the_persons_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"].search(
+            [("name", "=", "crm_gdpr")]
+        )._update_translations(["pl_PL"])
+        self.partner.lang = "pl_PL"
+        with patch.dict(config.options, {"email_from": "noreply@acme.example"}):
+            self.env["gdpr.erasure"].with_user(self.dpo_user).erase(
+                partner_ids=self.partner.ids, send_certificate=True
+            )
+        (message,) = self.sent
+        polish = msgstr("pl_PL", "Your personal data was erased (%s)")
+        self.assertTrue(message["Subject"].startswith(polish.split("(")[0]))
+        self.assertNotIn("Your personal data was erased", message["Subject"])
 
 
 @tagged("post_install", "-at_install")
