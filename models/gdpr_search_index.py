@@ -119,28 +119,10 @@ class GdprSearchIndex(models.AbstractModel):
             for column in columns:
                 name = self._index_name(table, f"{column}_tail")
                 made.update(
-                    self._create(
-                        name,
-                        SQL(
-                            "CREATE INDEX IF NOT EXISTS %s ON %s ((%s))",
-                            SQL.identifier(name),
-                            SQL.identifier(table),
-                            phone_tail_expression(column),
-                        ),
-                    )
+                    self._create_index(name, table, phone_tail_expression(column))
                 )
         for name, (table, expression) in EXACT_INDEXES.items():
-            made.update(
-                self._create(
-                    name,
-                    SQL(
-                        "CREATE INDEX IF NOT EXISTS %s ON %s ((%s))",
-                        SQL.identifier(name),
-                        SQL.identifier(table),
-                        SQL(expression),
-                    ),
-                )
-            )
+            made.update(self._create_index(name, table, SQL(expression)))
         if not self._has_trigram():
             return made
         for model_name, columns in SEARCHED_COLUMNS.items():
@@ -152,15 +134,8 @@ class GdprSearchIndex(models.AbstractModel):
             ]
             name = self._index_name(model._table, "text")
             made.update(
-                self._create(
-                    name,
-                    SQL(
-                        "CREATE INDEX IF NOT EXISTS %s ON %s USING gin "
-                        "(%s gin_trgm_ops)",
-                        SQL.identifier(name),
-                        SQL.identifier(model._table),
-                        searched_expression(columns),
-                    ),
+                self._create_index(
+                    name, model._table, searched_expression(columns), trigram=True
                 )
             )
         for model_name, columns in COPY_COLUMNS.items():
@@ -168,15 +143,8 @@ class GdprSearchIndex(models.AbstractModel):
             for column in columns:
                 name = self._index_name(table, f"{column}_trgm")
                 made.update(
-                    self._create(
-                        name,
-                        SQL(
-                            "CREATE INDEX IF NOT EXISTS %s ON %s USING gin "
-                            "(%s gin_trgm_ops)",
-                            SQL.identifier(name),
-                            SQL.identifier(table),
-                            SQL.identifier(column),
-                        ),
+                    self._create_index(
+                        name, table, SQL.identifier(column), trigram=True
                     )
                 )
         for name in made:
@@ -185,13 +153,25 @@ class GdprSearchIndex(models.AbstractModel):
         return made
 
     @api.model
-    def _create(self, name, statement):
+    def _create_index(self, name, table, expression, trigram=False):
+        """Create the index ``name`` on ``expression`` of ``table`` (a GIN
+        trigram index with ``trigram``) unless it exists: ``{name: seconds}``
+        or ``{}``."""
         cr = self.env.cr
         cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
         if cr.fetchone():
             return {}
         start = time.monotonic()
-        cr.execute(statement)
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s %s",
+                SQL.identifier(name),
+                SQL.identifier(table),
+                SQL("USING gin (%s gin_trgm_ops)", expression)
+                if trigram
+                else SQL("((%s))", expression),
+            )
+        )
         seconds = time.monotonic() - start
         _logger.info("crm_gdpr: index %s created in %.1f s", name, seconds)
         return {name: seconds}

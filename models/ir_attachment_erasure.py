@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from .gdpr_footprint import find_mentions
 from .gdpr_search_index import SEARCHED_COLUMNS
-from .mail_message_erasure import on_records
+from .mail_message_erasure import attached_to
 
 
 class IrAttachment(models.Model):
@@ -23,15 +23,7 @@ class IrAttachment(models.Model):
             .items()
             if model != self._name
         }
-        if erased:
-            self.flush_model(["res_model", "res_id"])
-            cr.execute(
-                SQL(
-                    "SELECT id FROM ir_attachment WHERE %s",
-                    on_records("res_model", "res_id", erased),
-                )
-            )
-            ids.update(row[0] for row in cr.fetchall())
+        ids.update(attached_to(self, "res_model", "res_id", erased))
         deleted = footprint.ids("mail.message", "delete")
         scrubbed = footprint.ids("mail.message", "scrub")
         if deleted or (scrubbed and footprint.partners):

@@ -5,18 +5,30 @@ from .gdpr_footprint import find_mentions
 from .gdpr_search_index import SEARCHED_COLUMNS
 
 
-def on_records(column_model, column_id, erased):
-    """SQL selecting rows attached to the erased records ``{model: ids}``."""
-    return SQL(" OR ").join(
+def attached_to(records, column_model, column_id, erased):
+    """Ids of the rows of ``records``' model attached (through
+    ``column_model`` and ``column_id``) to the erased records
+    ``{model: ids}``: one query."""
+    if not erased:
+        return []
+    records.flush_model([column_model, column_id])
+    records.env.cr.execute(
         SQL(
-            "(%s = %s AND %s = ANY(%s))",
-            SQL.identifier(column_model),
-            model,
-            SQL.identifier(column_id),
-            ids,
+            "SELECT id FROM %s WHERE %s",
+            SQL.identifier(records._table),
+            SQL(" OR ").join(
+                SQL(
+                    "(%s = %s AND %s = ANY(%s))",
+                    SQL.identifier(column_model),
+                    model,
+                    SQL.identifier(column_id),
+                    ids,
+                )
+                for model, ids in sorted(erased.items())
+            ),
         )
-        for model, ids in sorted(erased.items())
     )
+    return [row[0] for row in records.env.cr.fetchall()]
 
 
 class MailMessage(models.Model):
@@ -28,19 +40,11 @@ class MailMessage(models.Model):
         """The chatter of the records erased, deleted; the messages the
         person wrote or that mention them, cleaned."""
         erased = self.env["gdpr.erasure"]._erased_places(footprint)
-        if erased:
-            self.flush_model(["model", "res_id"])
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mail_message WHERE %s",
-                    on_records("model", "res_id", erased),
-                )
-            )
-            footprint.add(
-                self.browse([row[0] for row in self.env.cr.fetchall()]),
-                "delete",
-                _("Message on an erased record."),
-            )
+        footprint.add(
+            self.browse(attached_to(self, "model", "res_id", erased)),
+            "delete",
+            _("Message on an erased record."),
+        )
         deleted = set(footprint.ids(self._name, "delete"))
         partners = footprint.partners
         found = find_mentions(
@@ -64,17 +68,8 @@ class MailActivity(models.Model):
 
     def _gdpr_erasure_places(self, footprint):
         erased = self.env["gdpr.erasure"]._erased_places(footprint)
-        if not erased:
-            return
-        self.flush_model(["res_model", "res_id"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM mail_activity WHERE %s",
-                on_records("res_model", "res_id", erased),
-            )
-        )
         footprint.add(
-            self.browse([row[0] for row in self.env.cr.fetchall()]),
+            self.browse(attached_to(self, "res_model", "res_id", erased)),
             "delete",
             _("Activity on an erased record."),
         )
