@@ -2,7 +2,7 @@ from . import test_purpose
 from . import test_personal_data_map
 from . import test_consent
 from . import test_access
-from . import test_rpc
+from . import test_rpc_clients
 from . import test_audit_trail
 from . import test_audit_rpc
 from . import test_ui
@@ -12,7 +12,6 @@ from . import test_erasure_files
 from . import test_erasure_queries
 from . import test_erasure_certificate
 from . import test_request
-from . import test_request_rpc
 from . import test_retention
 from . import test_consent_collection
 from . import test_abuse

@@ -1,32 +1,23 @@
 from xmlrpc.client import Fault
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.base.controllers.rpc import RPC_FAULT_CODE_ACCESS_ERROR
 
-from .common import SALESMAN
+from .common import GdprHttpCase
 
 ACCESS_ERROR = RPC_FAULT_CODE_ACCESS_ERROR
 
 
 @tagged("post_install", "-at_install")
-class TestAuditRpc(HttpCase):
+class TestAuditRpc(GdprHttpCase):
     """The trail over XML-RPC and from the web client: the interface each
     change came from, lookups, exports, and the DPO's methods."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sales_user = new_test_user(cls.env, "audit_rpc_sales", groups=SALESMAN)
-        cls.sensitive_user = new_test_user(
-            cls.env,
-            "audit_rpc_sensitive",
-            groups=f"{SALESMAN},crm_gdpr.group_gdpr_sensitive",
-        )
-        cls.dpo_user = new_test_user(
-            cls.env, "audit_rpc_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Maria Popa", "email": "maria.popa@example.ro"}
         )
@@ -182,26 +173,3 @@ class TestAuditRpc(HttpCase):
         self.assertEqual(rows["datas"], [["maria.popa@example.ro"]])
         entry = self.last_entry()
         self.assertEqual((entry.operation, entry.interface), ("export", "rpc"))
-
-    @mute_logger("odoo.http")
-    def test_read_and_verify_for_the_dpo_only(self):
-        self.partner.write({"email": "maria@example.ro"})
-        trail = self.call(
-            self.dpo_user,
-            "gdpr.audit.entry",
-            "read_trail",
-            [("partner_id", "=", self.partner.id)],
-            limit=10,
-        )
-        self.assertEqual(
-            trail[0]["changes"]["email"], ["maria.popa@example.ro", "maria@example.ro"]
-        )
-        result = self.call(self.dpo_user, "gdpr.audit.entry", "verify_chain")
-        self.assertTrue(result["valid"], result)
-        for method in ("read_trail", "verify_chain"):
-            with self.subTest(method), self.assertRaises(Fault) as raised:
-                self.call(self.sales_user, "gdpr.audit.entry", method)
-            self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
-        with self.assertRaises(Fault) as raised:
-            self.call(self.dpo_user, "gdpr.audit.entry", "unlink", [trail[0]["id"]])
-        self.assertEqual(raised.exception.faultCode, ACCESS_ERROR)
