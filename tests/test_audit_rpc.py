@@ -105,7 +105,7 @@ class TestAuditRpc(GdprHttpCase):
                 result = self.call(
                     self.sensitive_user, "res.partner", method, *args, **kwargs
                 )
-                self.assertTrue(result)
+                self.assertIn("RO18547290", str(result))
                 entry = self.last_entry()
                 self.assertNotEqual(entry, before, f"{method} is not traced")
                 self.assertEqual(entry.operation, "lookup")

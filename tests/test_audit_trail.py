@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.mail.tests.common import MailCase
+
 from ..models.gdpr_audit_chain import SELECTED, entry_hash
 from .common import GdprCase
 
@@ -176,7 +178,7 @@ class TestAuditTracking(AuditCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAuditChatter(AuditCase):
+class TestAuditChatter(AuditCase, MailCase):
     def setUp(self):
         super().setUp()
         self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
@@ -184,8 +186,7 @@ class TestAuditChatter(AuditCase):
         self.flush_tracking()  # what the set-up created is not new any more
 
     def flush_tracking(self):
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        super().flush_tracking()
         self.env.invalidate_all()
 
     def test_mapped_fields_are_tracked_in_chatter(self):
@@ -525,7 +526,12 @@ class TestAuditErasure(AuditCase):
         )
         keys = self.Entry._erase_subjects(self.partner, lead)
         self.assertEqual(len(keys), 2)
-        for entry in self.trail(self.partner) + self.trail(lead):
+        entries = self.trail(self.partner) + self.trail(lead)
+        self.assertEqual(
+            {(entry["model"], entry["res_id"]) for entry in entries},
+            {("res.partner", self.partner.id), ("crm.lead", lead.id)},
+        )
+        for entry in entries:
             self.assertFalse(entry["changes"])
             self.assertTrue(entry["values_erased"])
             self.assertTrue(entry["fields"], "which fields changed stays provable")

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.mail.tests.common import MailCase
+
 from .common import GdprCase
 
 DOMAIN = "breach-test.example"
@@ -35,7 +37,7 @@ class BreachCase(GdprCase):
         )
 
 
-class TestBreachDeadline(BreachCase):
+class TestBreachDeadline(BreachCase, MailCase):
     def test_deadline_and_countdown(self):
         breach = self.new_breach(hours_ago=10)
         self.assertEqual(breach.deadline, breach.aware_date + timedelta(hours=72))
@@ -97,11 +99,9 @@ class TestBreachDeadline(BreachCase):
         breach = self.Breach.with_context(tracking_disable=False).create(
             {"title": "Tracked", "aware_date": fields.Datetime.now()}
         )
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self.flush_tracking()
         breach.action_notify()
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self.flush_tracking()
         tracked = (
             self.env["mail.tracking.value"]
             .sudo()

@@ -1,25 +1,22 @@
 import re
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SALESMAN
+from .common import GdprHttpCase
 
 LINK = re.compile(r"/privacy/consent/([A-Za-z0-9_-]+)")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
-class TestConsentCampaignPage(HttpCase):
+class TestConsentCampaignPage(GdprHttpCase):
     """A campaign's progress from real page views and answers over HTTP."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dpo_user = new_test_user(
-            cls.env, "campaign_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
         cls.marketing = cls.env.ref("crm_gdpr.purpose_marketing_email")
         cls.people = cls.env["res.partner"].create(
             [
@@ -120,7 +117,7 @@ class TestConsentCampaignPage(HttpCase):
         self.start_tour(
             "/odoo/action-crm_gdpr.gdpr_consent_campaign_action",
             "crm_gdpr_consent_campaign_tour",
-            login="campaign_dpo",
+            login=self.dpo_user.login,
         )
         campaign = self.env["gdpr.consent.campaign"].search(
             [("name", "=", "Tour campaign")]

@@ -5,31 +5,29 @@ from xmlrpc.client import Fault
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.base.controllers.rpc import (
+    RPC_FAULT_CODE_ACCESS_ERROR,
+    RPC_FAULT_CODE_WARNING,
+)
 
 from ..controllers.log_redaction import TokenRedactionFilter as Redaction
 from ..controllers.log_redaction import redact
-from .common import INTAKE, SALESMAN
+from .common import GdprHttpCase
 
 LINK = re.compile(r"/privacy/consent/([A-Za-z0-9_-]+)")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
-class TestConsentCollection(HttpCase):
+class TestConsentCollection(GdprHttpCase):
     """The consent page behind a personal link, and the double opt-in."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dpo_user = new_test_user(
-            cls.env, "collect_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
-        cls.sales_user = new_test_user(cls.env, "collect_sales", groups=SALESMAN)
-        cls.intake_user = new_test_user(
-            cls.env, "collect_intake", groups=f"{SALESMAN},{INTAKE}"
-        )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Alina Marin", "email": "alina@example.ro", "lang": "en_US"}
         )
@@ -180,11 +178,11 @@ class TestConsentCollection(HttpCase):
 
     @mute_logger("odoo.http")
     def test_double_opt_in_over_rpc(self):
-        def submit(**kwargs):
+        def submit(user=self.intake_user, **kwargs):
             return self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname,
-                self.intake_user.id,
-                "collect_intake",
+                user.id,
+                user.login,
                 "gdpr.consent.request",
                 "submit_signup",
                 [],
@@ -192,14 +190,36 @@ class TestConsentCollection(HttpCase):
             )
 
         before = self.written()
-        for kwargs in (
-            {"email": "not-an-address", "purpose_codes": ["marketing_email"]},
-            {"email": "new@example.ro", "purpose_codes": ["no_such_purpose"]},
-            {"email": "new@example.ro", "purpose_codes": ["customer_relationship"]},
-            {"email": "new@example.ro"},
+        warning, access_error = RPC_FAULT_CODE_WARNING, RPC_FAULT_CODE_ACCESS_ERROR
+        for kwargs, code in (
+            (
+                {"email": "not-an-address", "purpose_codes": ["marketing_email"]},
+                warning,
+            ),
+            (
+                {"email": "new@example.ro", "purpose_codes": ["no_such_purpose"]},
+                warning,
+            ),
+            (
+                {"email": "new@example.ro", "purpose_codes": ["customer_relationship"]},
+                warning,
+            ),
+            ({"email": "new@example.ro"}, warning),
+            (
+                {
+                    "user": self.sales_user,
+                    "email": "new@example.ro",
+                    "purpose_codes": ["marketing_email"],
+                },
+                access_error,
+            ),
         ):
-            with self.subTest(kwargs=kwargs), self.assertRaises(Fault):
+            with self.subTest(kwargs=kwargs), self.assertRaises(Fault) as raised:
                 submit(**kwargs)
+            # a clear refusal, never a server crash (fault code 1)
+            self.assertEqual(
+                raised.exception.faultCode, code, raised.exception.faultString
+            )
         self.assertEqual(self.written(), before)
         self.assertFalse(
             self.env["res.partner"].search([("email", "=", "new@example.ro")])

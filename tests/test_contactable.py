@@ -1,6 +1,6 @@
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged, users
 
 from .common import GdprCase
 
@@ -108,12 +108,23 @@ class TestContactable(GdprCase):
             self.reasons(result), {(self.twin_a.id, "twin@c.test"): "objection"}
         )
 
-    def test_rights_and_bad_input(self):
-        portal = new_test_user(
-            self.env, "contactable_portal", groups="base.group_portal"
+    @users("gdpr_internal", "gdpr_sales", "gdpr_sales_manager", "gdpr_dpo")
+    def test_any_internal_user_may_check(self):
+        result = self.env["gdpr.purpose"].check_contactable(
+            purpose_code=self.marketing.code, emails=["agreed@c.test"]
         )
+        self.assertEqual(
+            result["allowed"], [{"partner_id": False, "email": "agreed@c.test"}]
+        )
+
+    @users("gdpr_portal")
+    def test_portal_user_may_not_check(self):
         with self.assertRaises(AccessError):
-            self.check(user=portal, purpose_code=self.marketing.code, emails=["a@b.c"])
+            self.env["gdpr.purpose"].check_contactable(
+                purpose_code=self.marketing.code, emails=["agreed@c.test"]
+            )
+
+    def test_rights_and_bad_input(self):
         other_company = self.env["res.company"].create({"name": "Other"})
         hidden = self.env["res.partner"].create(
             {"name": "Hidden", "email": "hidden@c.test", "company_id": other_company.id}

@@ -3,10 +3,12 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
 
-from .common import SALESMAN
+from odoo.addons.mail.tests.common import MailCase
+
+from .common import GdprUsers
 
 PERSON = {
     "name": "Bożena Zielińska",
@@ -24,25 +26,16 @@ OTHER = {
 }
 
 
-class ErasureCase(TransactionCase):
+class ErasureCase(GdprUsers, TransactionCase, MailCase):
     """A realistic footprint of a person in a CRM, built through the ORM
     with chatter tracking on, as users leave it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dpo_user = new_test_user(
-            cls.env, "erasure_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
-        cls.sales_user = new_test_user(cls.env, "erasure_sales", groups=SALESMAN)
         cls.company_contact = cls.env["res.partner"].create(
             {"name": "Acme Logistics", "is_company": True}
         )
-
-    def flush_tracking(self):
-        """What a commit does: flush, then tracking and the audit trail."""
-        self.env.flush_all()
-        self.env.cr.precommit.run()
 
     def build_footprint(self, who):
         env = self.env
@@ -366,7 +359,11 @@ class TestErasure(ErasureCase):
         results = self.Erasure.erase(partner_ids=partners.ids, request_ref="Batch 7")
         self.assertEqual([r["status"] for r in results], ["erased"] * 3)
         self.assertEqual(len({r["certificate"] for r in results}), 3)
-        self.assertFalse(any(partners.with_context(active_test=False).mapped("email")))
+        partners.invalidate_recordset()
+        self.assertEqual(
+            partners.with_context(active_test=False).mapped("email"),
+            [False, False, False],
+        )
 
     def test_suppression_warns_then_blocks(self):
         partner = self.env["res.partner"].create(
@@ -495,20 +492,21 @@ class TestErasure(ErasureCase):
         partner = self.env["res.partner"].create(
             {"name": PERSON["name"], "email": PERSON["email"]}
         )
-        sent = []
-        self.patch(
-            type(self.env["ir.mail_server"]),
-            "send_email",
-            lambda server, message, *a, **k: sent.append(message),
-        )
-        self.Erasure.erase(partner_ids=partner.ids, send_certificate=True)
-        (message,) = sent
-        self.assertEqual(message["To"], PERSON["email"])
+        with self.mock_mail_gateway():
+            self.Erasure.erase(partner_ids=partner.ids, send_certificate=True)
+        self.assertEqual(len(self._mails), 1)
         log = self.env["gdpr.erasure.log"].search([], limit=1)
-        attachment = next(part for part in message.walk() if part.get_filename())
-        self.assertEqual(attachment.get_filename(), log.name.replace("/", "-") + ".pdf")
+        sent = self.assertSentEmail(
+            self.env.company.email_formatted,
+            [PERSON["email"]],
+            subject=f"Your personal data was erased ({log.name})",
+            attachments_info=[
+                {"name": log.name.replace("/", "-") + ".pdf", "type": "application/pdf"}
+            ],
+        )
         # tests render reports as HTML, without wkhtmltopdf
-        self.assertIn(log.name, attachment.get_payload(decode=True).decode())
+        self.assertIn(log.name, sent["attachments"][0][1].decode())
+        self.assertEqual(self.send_email_mocked.call_count, 1)
         self.assertFalse(
             self.env["mail.mail"].search([("email_to", "ilike", PERSON["email"])])
         )

@@ -3,15 +3,16 @@ from datetime import timedelta
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tests.common import HOST, Opener, get_db_name
 from odoo.tools import SQL
 
-SALESMAN = "sales_team.group_sale_salesman"
+from .common import SALESMAN, GdprHttpCase, GdprUsers
+
 SOURCE = "127.0.0.1"
 
 
-class LoginCase(HttpCase):
+class LoginCase(GdprHttpCase):
     """Logs in through the real login form, with a fresh session each test
     and Odoo's per-address failure counter reset."""
 
@@ -19,9 +20,6 @@ class LoginCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.user = new_test_user(cls.env, "gdpr_login_user", groups=SALESMAN)
-        cls.dpo_user = new_test_user(
-            cls.env, "gdpr_login_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
         cls.params = cls.env["ir.config_parameter"].sudo()
         cls.params.set_param("base.login_cooldown_after", 0)
         cls.params.set_param("crm_gdpr.login_alert_failures", 0)
@@ -164,23 +162,11 @@ class TestLoginProtection(LoginCase):
         self.assertFalse(self.user._gdpr_matches_current("Fresh-password-9"))
 
 
-class TestPasswordRules(TransactionCase):
+class TestPasswordRules(GdprUsers, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.user = new_test_user(cls.env, "gdpr_pw_user", groups=SALESMAN)
-        cls.sales_user = new_test_user(cls.env, "gdpr_pw_sales", groups=SALESMAN)
-        cls.sensitive_user = new_test_user(
-            cls.env,
-            "gdpr_pw_sensitive",
-            groups=f"{SALESMAN},crm_gdpr.group_gdpr_sensitive",
-        )
-        cls.export_user = new_test_user(
-            cls.env, "gdpr_pw_export", groups=f"{SALESMAN},crm_gdpr.group_gdpr_export"
-        )
-        cls.dpo_user = new_test_user(
-            cls.env, "gdpr_pw_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
         cls.admin_user = new_test_user(
             cls.env, "gdpr_pw_admin", groups="base.group_user,base.group_erp_manager"
         )

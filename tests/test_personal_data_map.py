@@ -172,7 +172,10 @@ class TestPersonalDataMap(GdprCase):
 
     def test_only_dpo_edits_the_map(self):
         entry = self.env.ref("crm_gdpr.map_res_partner_email")
-        self.assertTrue(entry.with_user(self.sales_user).read(["sensitivity"]))
+        self.assertEqual(
+            entry.with_user(self.sales_user).read(["sensitivity"]),
+            [{"id": entry.id, "sensitivity": entry.sensitivity}],
+        )
         with self.assertRaises(AccessError):
             entry.with_user(self.sales_user).sensitivity = "sensitive"
         with self.assertRaises(AccessError):

@@ -5,11 +5,13 @@ from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.mail.tests.common import MailCase
+
 from .common import GdprCase
 
 
 @tagged("post_install", "-at_install")
-class TestRequestRegister(GdprCase):
+class TestRequestRegister(GdprCase, MailCase):
     def request(self, **values):
         return self.env["gdpr.request"].create(
             {"request_type": "access", "partner_id": self.partner.id, **values}
@@ -87,11 +89,9 @@ class TestRequestRegister(GdprCase):
 
     def test_state_changes_are_tracked(self):
         request = self.request().with_context(tracking_disable=False)
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self.flush_tracking()
         request.action_start()
-        self.env.flush_all()
-        self.env.cr.precommit.run()
+        self.flush_tracking()
         tracked = request.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("state", tracked)
 

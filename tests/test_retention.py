@@ -5,10 +5,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SALESMAN, GdprCase
+from odoo.addons.base.controllers.rpc import RPC_FAULT_CODE_WARNING
+
+from .common import GdprCase, GdprHttpCase
 
 
 @tagged("post_install", "-at_install")
@@ -362,21 +364,26 @@ class TestMinimisation(GdprCase):
 
 
 @tagged("post_install", "-at_install")
-class TestMinimisationRpc(HttpCase):
+class TestMinimisationRpc(GdprHttpCase):
     @mute_logger("odoo.http")
     def test_switched_off_field_refused_over_rpc(self):
         self.addCleanup(self.env["gdpr.field"]._apply_field_access, signal=False)
         self.env.ref("crm_gdpr.map_crm_lead_function").collected = False
-        user = new_test_user(self.env, "minimal_sales", groups=SALESMAN)
+        user = self.sales_user
         count = self.env["crm.lead"].search_count([])
         with self.assertRaises(Fault) as raised:
             self.xmlrpc_object.execute_kw(
                 self.env.cr.dbname,
                 user.id,
-                "minimal_sales",
+                user.login,
                 "crm.lead",
                 "create",
                 [{"name": "Deal", "function": "CFO"}],
             )
+        self.assertEqual(
+            raised.exception.faultCode,
+            RPC_FAULT_CODE_WARNING,
+            raised.exception.faultString,
+        )
         self.assertIn("does not collect Job Position", raised.exception.faultString)
         self.assertEqual(self.env["crm.lead"].search_count([]), count)

@@ -4,9 +4,9 @@ from pathlib import Path
 import polib
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SALESMAN
+from .common import GdprHttpCase
 
 LINK = re.compile(r"/privacy/consent/([A-Za-z0-9_-]+)")
 I18N = Path(__file__).resolve().parent.parent / "i18n"
@@ -22,7 +22,7 @@ def msgstr(lang, msgid):
 
 
 @tagged("post_install", "-at_install")
-class TestTranslations(HttpCase):
+class TestTranslations(GdprHttpCase):
     """A data subject reads their consent page in their own language, and
     the shipped purposes are translated for languages installed after the
     add-on (Odoo's loading of translations on language install)."""
@@ -30,9 +30,6 @@ class TestTranslations(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dpo_user = new_test_user(
-            cls.env, "tr_dpo", groups=f"{SALESMAN},crm_gdpr.group_gdpr_dpo"
-        )
         # as Settings, Languages, Add does: activate, then load every
         # installed module's terms
         for code in LANGUAGES:
