@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, tagged, users
 from odoo.tools import SQL, mute_logger
 
 from odoo.addons.mail.tests.common import MailCase
@@ -526,16 +526,35 @@ class TestErasure(ErasureCase):
         ]:
             with self.subTest(kwargs=kwargs), self.assertRaises(error):
                 self.Erasure.erase(**kwargs)
-        for user in (self.sales_user,):
-            with self.assertRaises(AccessError):
-                self.env["gdpr.erasure"].with_user(user).erase(partner_ids=partner.ids)
-            with self.assertRaises(AccessError):
-                self.env["gdpr.erasure"].with_user(user).preview(
-                    partner_ids=partner.ids
-                )
-            with self.assertRaises(AccessError):
-                self.env["gdpr.erasure.wizard"].with_user(user).create({})
-            with self.assertRaises(AccessError):
-                self.env["gdpr.erasure.log"].with_user(user).search([])
         self.assertEqual(partner.email, PERSON["email"])
         self.assertFalse(self.env["gdpr.erasure.log"].search([]))
+
+    @users(
+        "gdpr_sales",
+        "gdpr_sales_manager",
+        "gdpr_sensitive",
+        "gdpr_export",
+        "gdpr_intake",
+        "gdpr_internal",
+    )
+    def test_only_the_dpo_erases(self):
+        partner = (
+            self.env["res.partner"]
+            .sudo()
+            .create({"name": PERSON["name"], "email": PERSON["email"]})
+        )
+        with self.assertRaises(AccessError):
+            self.env["gdpr.erasure"].erase(partner_ids=partner.ids)
+        with self.assertRaises(AccessError):
+            self.env["gdpr.erasure"].preview(partner_ids=partner.ids)
+        with self.assertRaises(AccessError):
+            self.env["gdpr.erasure"].erase(identifiers=[{"email": PERSON["email"]}])
+        with self.assertRaises(AccessError):
+            self.env["gdpr.erasure.wizard"].create({})
+        with self.assertRaises(AccessError):
+            self.env["gdpr.erasure.log"].search([])
+        partner.invalidate_recordset()
+        self.assertEqual(partner.email, PERSON["email"])
+        self.assertTrue(partner.active)
+        self.assertFalse(self.env["gdpr.erasure.log"].sudo().search([]))
+        self.assertFalse(self.env["gdpr.suppression"].sudo().search([]))

@@ -6,7 +6,8 @@ from odoo.tests import tagged, users, warmup
 from .test_erasure import OTHER, PERSON, ErasureCase
 
 # the queries of one person's preview, export and erasure, whatever the data
-# around them (less is welcome: Odoo only logs it)
+# around them (less is welcome: Odoo only logs it); measured with demo data,
+# without it they are 57, 87 and 118
 PREVIEW_QUERIES = 58
 EXPORT_QUERIES = 90
 ERASE_QUERIES = 124
