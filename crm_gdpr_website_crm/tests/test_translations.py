@@ -4,20 +4,27 @@ from pathlib import Path
 import polib
 from lxml import html
 
+from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.crm_gdpr.models.gdpr_consent import hash_text
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
+CRM_GDPR_I18N = Path(get_module_path("crm_gdpr")) / "i18n"
 WORDING_PL = "Tak, proszę o comiesięczny newsletter e-mailem."
+
+
+def msgstr_of(i18n, lang, msgid):
+    """The translation of ``msgid`` in the .po file of ``lang`` in ``i18n``."""
+    for entry in polib.pofile(str(i18n / f"{lang}.po")):
+        if entry.msgid == msgid:
+            return entry.msgstr
+    raise AssertionError(f"{msgid!r} is not in {i18n / lang}.po")
 
 
 def msgstr(lang, msgid):
     """The translation of ``msgid`` in the bridge's .po file of ``lang``."""
-    for entry in polib.pofile(str(I18N / f"{lang}.po")):
-        if entry.msgid == msgid:
-            return entry.msgstr
-    raise AssertionError(f"{msgid!r} is not in {lang}.po")
+    return msgstr_of(I18N, lang, msgid)
 
 
 @tagged("post_install", "-at_install")
@@ -30,7 +37,7 @@ class TestContactFormInPolish(HttpCase):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("pl_PL")
         cls.env["ir.module.module"].search(
-            [("name", "=", "crm_gdpr_website_crm")]
+            [("name", "in", ("crm_gdpr", "crm_gdpr_website_crm"))]
         )._update_translations(["pl_PL"])
         website = cls.env["website"].get_current_website()
         website.language_ids |= cls.env.ref("base.lang_pl")
@@ -82,6 +89,25 @@ class TestContactFormInPolish(HttpCase):
         self.assertEqual(consent.history_ids.lang, "pl_PL")
         self.assertEqual(consent.history_ids.consent_text, WORDING_PL)
         self.assertEqual(consent.consent_hash, hash_text(WORDING_PL))
+        # the new contact gets the page's language, and so does the
+        # confirmation e-mail
+        self.assertEqual(consent.partner_id.lang, "pl_PL")
+        request = self.env["gdpr.consent.request"].search(
+            [("partner_id", "=", consent.partner_id.id)]
+        )
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "gdpr.consent.request"), ("res_id", "=", request.id)]
+        )
+        subject = msgstr_of(
+            CRM_GDPR_I18N,
+            "pl",
+            "{{ object.company_id.name }}: please confirm your sign-up",
+        )
+        self.assertTrue(subject)
+        self.assertEqual(
+            mail.subject,
+            subject.replace("{{ object.company_id.name }}", request.company_id.name),
+        )
         note = msgstr(
             "pl",
             "Consents ticked on the contact form, awaiting confirmation by e-mail: %s",
