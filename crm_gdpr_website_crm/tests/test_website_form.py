@@ -173,6 +173,34 @@ class TestContactFormConsents(HttpCase):
         self.assertEqual(requests.purpose_ids, self.news)
         self.assertEqual(len(mails), 1)
 
+    def test_editing_the_page_leaves_the_boxes_out_of_it(self):
+        """The website editor switches the form to leads and saves the page:
+        the boxes are not frozen into it; they still follow the purposes."""
+        designer = new_test_user(
+            self.env,
+            "gdpr_web_designer",
+            groups=f"{SALESMAN},website.group_website_designer",
+        )
+        self.start_tour(
+            self.env["website"].get_client_action_url("/contactus"),
+            "website_crm_pre_tour",
+            login=designer.login,
+        )
+        views = self.env["ir.ui.view"].search([("key", "=", "website.contactus")])
+        saved = views.filtered(lambda view: 'data-model_name="crm.lead"' in view.arch)
+        self.assertTrue(saved, "the editor saved the page")
+        for view in saved:
+            self.assertNotIn("crm_gdpr_consent_", view.arch)
+        self.events.show_on_web_forms = False
+        page = self.url_open("/contactus")
+        self.assertNotIn(self.box(self.events), page.text)
+        self.assertIn(self.box(self.news), page.text)
+        self.start_tour("/contactus", "crm_gdpr_website_crm_contactus_consents")
+        _partners, consents, _requests, mails = self.written("jana.tour@form.test")
+        self.assertEqual(consents.purpose_id, self.news)
+        self.assertEqual(consents.state, "pending")
+        self.assertEqual(len(mails), 1)
+
     def test_no_box_without_purposes_to_show(self):
         self.env["gdpr.purpose"].search([]).show_on_web_forms = False
         page = self.url_open("/contactus")

@@ -22,6 +22,11 @@ registry.category("web_tour.tours").add("crm_gdpr_website_crm_contactus_consents
             run: "edit jana.tour@form.test",
         },
         {
+            content: "Company",
+            trigger: "form#contactus_form input[name=partner_name]",
+            run: "edit Nowak Sp. z o.o.",
+        },
+        {
             content: "Subject",
             trigger: "form#contactus_form input[name=name]",
             run: "edit Opening hours",
