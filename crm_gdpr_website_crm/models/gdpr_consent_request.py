@@ -15,7 +15,10 @@ def clean_page_url(url):
     carry personal data), or False when it is not a web address."""
     if not isinstance(url, str) or len(url) > MAX_URL_LENGTH:
         return False
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a malformed IPv6 host
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

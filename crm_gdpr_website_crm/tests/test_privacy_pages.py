@@ -1,6 +1,6 @@
 import re
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 DATA_LINK = re.compile(r"/privacy/data/([A-Za-z0-9_-]+)")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -41,3 +41,41 @@ class TestPrivacyPagesOnWebsite(HttpCase):
         partner.invalidate_recordset()
         self.assertEqual(confirmation.state, "confirmed")
         self.assertTrue(partner.gdpr_data_confirmed_on)
+
+    def test_password_change_page_renders(self):
+        """A user asked to change their password gets the page to do it
+        right after their login."""
+        user = new_test_user(
+            self.env, "gdpr_web_pw_user", groups="sales_team.group_sale_salesman"
+        )
+        dpo = new_test_user(
+            self.env,
+            "gdpr_web_pw_dpo",
+            groups="sales_team.group_sale_salesman,crm_gdpr.group_gdpr_dpo",
+        )
+        self.env["res.users"].with_user(dpo).gdpr_request_password_change(
+            [user.id], "Our laptop was stolen: please choose a new password."
+        )
+        login_page = self.url_open("/web/login")
+        response = self.url_open(
+            "/web/login",
+            data={
+                "login": user.login,
+                "password": user.login,
+                "csrf_token": CSRF.search(login_page.text).group(1),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.request.path_url.split("?")[0], "/web/login/password")
+        self.assertIn("Our laptop was stolen", response.text)
+        done = self.url_open(
+            "/web/login/password",
+            data={
+                "new_password": "Fresh-password-9",
+                "confirm_password": "Fresh-password-9",
+                "csrf_token": CSRF.search(response.text).group(1),
+            },
+        )
+        self.assertEqual(done.status_code, 200)
+        user.invalidate_recordset()
+        self.assertFalse(user.gdpr_password_change_required)

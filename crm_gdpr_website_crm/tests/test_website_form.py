@@ -89,7 +89,7 @@ class TestContactFormConsents(HttpCase):
     def box(self, purpose):
         return f"crm_gdpr_consent_{purpose.id}"
 
-    def post_form(self, email, **extra):
+    def post_form(self, email, headers=None, **extra):
         data = {
             "contact_name": "Jana Nowak",
             "email_from": email,
@@ -100,7 +100,7 @@ class TestContactFormConsents(HttpCase):
         response = self.url_open(
             "/website/form/crm.lead",
             data=data,
-            headers={"User-Agent": BROWSER},
+            headers={"User-Agent": BROWSER, **(headers or {})},
         )
         self.assertEqual(response.status_code, 200)
         lead = self.env["crm.lead"].browse(json.loads(response.text)["id"])
@@ -259,6 +259,22 @@ class TestContactFormConsents(HttpCase):
             consents.history_ids.sorted("id").mapped("state"), ["pending", "given"]
         )
 
+    def test_page_not_a_web_address_falls_back_to_the_referrer(self):
+        email = "referrer@form.test"
+        self.post_form(
+            email,
+            headers={"Referer": "http://localhost:8069/en/contactus?name=Jana"},
+            **{
+                self.box(self.news): hash_text(self.news.consent_text),
+                "crm_gdpr_page_url": "javascript:alert(1)",
+            },
+        )
+        _partners, consents, _requests, _mails = self.written(email)
+        self.assertEqual(consents.state, "pending")
+        self.assertEqual(
+            consents.history_ids.page_url, "http://localhost:8069/en/contactus"
+        )
+
     def test_unticked_boxes_record_nothing(self):
         email = "no.box@form.test"
         self.post_form(email, crm_gdpr_page_url="http://localhost:8069/contactus")
@@ -376,7 +392,14 @@ class TestWebFormPurposeAccess(HttpCase):
 
     def test_signup_over_rpc_refuses_a_bad_page(self):
         Request = self.env["gdpr.consent.request"].with_user(self.intake)
-        for bad in ("javascript:alert(1)", "not a url", "ftp://example.com/x", 42):
+        for bad in (
+            "javascript:alert(1)",
+            "not a url",
+            "ftp://example.com/x",
+            "http://[::1/x",
+            "https://example.com/" + "x" * 2100,
+            42,
+        ):
             with self.assertRaises(ValidationError):
                 Request.submit_signup(
                     email="rpc.bad@form.test",
