@@ -246,7 +246,12 @@ class GdprConsentRequest(models.Model):
         Partner = self.env["res.partner"]
         partner = Partner.search([("email_normalized", "=", normalized)], limit=1)
         if not partner:
-            partner = Partner.create({"name": name or normalized, "email": normalized})
+            vals = {"name": name or normalized, "email": normalized}
+            # a new person gets the form's language: the confirmation e-mail
+            # and their pages speak it
+            if lang and lang in dict(self.env["res.lang"].get_installed()):
+                vals["lang"] = lang
+            partner = Partner.create(vals)
         proof = {
             "ip_address": ip_address,
             "user_agent": user_agent,
