@@ -37,6 +37,9 @@ from . import res_users
 from . import res_users_password_history
 from . import gdpr_login_attempt
 from . import gdpr_breach
+from . import gdpr_breach_scope
+from . import gdpr_breach_people
+from . import gdpr_breach_rpc
 from . import gdpr_breach_communication
 from . import res_partner_erasure
 from . import res_partner_bank_erasure
