@@ -61,6 +61,7 @@ from . import mail_thread
 from . import gdpr_purpose_contactable
 from . import gdpr_data_confirmation
 from . import res_partner_data_confirmation
+from . import res_partner_language
 from . import gdpr_field_subject
 from . import gdpr_audit_entry_portal
 from . import res_config_settings_data_confirmation
