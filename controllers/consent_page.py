@@ -29,7 +29,14 @@ class ConsentPage(PrivacyPage, http.Controller):
             {
                 "consent_request": consent_request,
                 "token": token,
-                "address": company.partner_id._display_address(without_company=True),
+                # one line that wraps, not lines run together
+                "address": ", ".join(
+                    line.strip()
+                    for line in company.partner_id._display_address(
+                        without_company=True
+                    ).splitlines()
+                    if line.strip()
+                ),
                 "purposes": [
                     (purpose.with_context(lang=request.env.lang), states.get(purpose))
                     for purpose in consent_request.purpose_ids
