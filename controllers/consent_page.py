@@ -1,34 +1,17 @@
 from odoo import http
 from odoo.http import request
 
+from .privacy_page import PrivacyPage, form_route, page_route
 
-class ConsentPage(http.Controller):
-    """The person's own page behind the link of a consent request: reading
-    it changes nothing (mail scanners open links), only the form's POST with
-    its CSRF token does. Unknown, used or expired links get a plain 404."""
 
-    def _consent_request(self, token):
-        consent_request = request.env["gdpr.consent.request"]._from_token(token)
-        if consent_request:
-            # the person's language, else their company's (the controller's)
-            request.update_context(
-                lang=consent_request.partner_id.lang
-                or consent_request.company_id.sudo().partner_id.lang
-                or request.env.lang
-            )
-        return consent_request
+class ConsentPage(PrivacyPage, http.Controller):
+    """The person's own page behind the link of a consent request."""
 
-    @http.route(
-        "/privacy/consent/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
+    _token_model = "gdpr.consent.request"
+
+    @page_route("/privacy/consent/<string:token>")
     def consent_page(self, token):
-        consent_request = self._consent_request(token)
-        if not consent_request:
-            raise request.not_found()
+        consent_request = self._from_token(token)
         Consent = request.env["gdpr.consent"].sudo()
         states = {
             consent.purpose_id: consent.state
@@ -40,13 +23,20 @@ class ConsentPage(http.Controller):
             )
         }
         company = consent_request.company_id.sudo()
-        return request.render(
+        return self._render(
             "crm_gdpr.consent_page",
+            consent_request,
             {
                 "consent_request": consent_request,
                 "token": token,
-                "company": company,
-                "address": company.partner_id._display_address(without_company=True),
+                # one line that wraps, not lines run together
+                "address": ", ".join(
+                    line.strip()
+                    for line in company.partner_id._display_address(
+                        without_company=True
+                    ).splitlines()
+                    if line.strip()
+                ),
                 "purposes": [
                     (purpose.with_context(lang=request.env.lang), states.get(purpose))
                     for purpose in consent_request.purpose_ids
@@ -59,18 +49,9 @@ class ConsentPage(http.Controller):
             },
         )
 
-    @http.route(
-        "/privacy/consent/<string:token>/submit",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=True,
-        sitemap=False,
-    )
+    @form_route("/privacy/consent/<string:token>/submit")
     def consent_submit(self, token, **post):
-        consent_request = self._consent_request(token)
-        if not consent_request:
-            raise request.not_found()
+        consent_request = self._from_token(token)
         purposes = consent_request.purpose_ids
         if consent_request.kind == "confirmation":
             decisions = dict.fromkeys(purposes, "given")
@@ -92,10 +73,10 @@ class ConsentPage(http.Controller):
             ._fields["state"]
             ._description_selection(request.env)
         )
-        return request.render(
+        return self._render(
             "crm_gdpr.consent_page_done",
+            consent_request,
             {
-                "company": consent_request.company_id.sudo(),
                 "recorded": [
                     (purpose.with_context(lang=request.env.lang).name, labels[state])
                     for purpose, state in recorded.items()
@@ -103,20 +84,10 @@ class ConsentPage(http.Controller):
             },
         )
 
-    @http.route(
-        "/privacy/consent/<string:token>/seen",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=True,
-        sitemap=False,
-    )
+    @form_route("/privacy/consent/<string:token>/seen")
     def consent_seen(self, token, **post):
         """The page reports that a browser showed it (a campaign's "opened"):
         a POST with the page's CSRF token, which a mail scanner's GET of the
         link never sends."""
-        consent_request = self._consent_request(token)
-        if not consent_request:
-            raise request.not_found()
-        consent_request._mark_opened()
+        self._from_token(token)._mark_opened()
         return request.make_response("", status=204)

@@ -2,22 +2,14 @@ from odoo import http
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
+from .privacy_page import PrivacyPage, form_route, page_route
 
-class DataConfirmationPage(http.Controller):
-    """The page behind a data confirmation link: reading it changes nothing
-    (mail scanners open links), only the form's POST with its CSRF token
-    confirms or corrects. Unknown, used or expired links get a plain 404."""
 
-    def _confirmation(self, token):
-        confirmation = request.env["gdpr.data.confirmation"]._from_token(token)
-        if confirmation:
-            # the person's language, else their company's (the controller's)
-            request.update_context(
-                lang=confirmation.partner_id.lang
-                or confirmation.company_id.sudo().partner_id.lang
-                or request.env.lang
-            )
-        return confirmation
+class DataConfirmationPage(PrivacyPage, http.Controller):
+    """The page behind a data confirmation link, where the person confirms
+    or corrects the data held about them."""
+
+    _token_model = "gdpr.data.confirmation"
 
     def _render_page(self, confirmation, token, error=None, post=None):
         partner = confirmation.partner_id.sudo()
@@ -35,48 +27,25 @@ class DataConfirmationPage(http.Controller):
             else:
                 value = post.get(name) if post and name in post else partner[name]
                 shown.append((name, label, field.type, value, []))
-        return request.render(
+        return self._render(
             "crm_gdpr.data_confirmation_page",
-            {
-                "token": token,
-                "company": confirmation.company_id.sudo(),
-                "fields_shown": shown,
-                "error": error,
-            },
+            confirmation,
+            {"token": token, "fields_shown": shown, "error": error},
         )
 
-    @http.route(
-        "/privacy/data/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
+    @page_route("/privacy/data/<string:token>")
     def data_page(self, token):
-        confirmation = self._confirmation(token)
-        if not confirmation:
-            raise request.not_found()
-        return self._render_page(confirmation, token)
+        return self._render_page(self._from_token(token), token)
 
-    @http.route(
-        "/privacy/data/<string:token>/submit",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=True,
-        sitemap=False,
-    )
+    @form_route("/privacy/data/<string:token>/submit")
     def data_submit(self, token, **post):
-        confirmation = self._confirmation(token)
-        if not confirmation:
-            raise request.not_found()
+        confirmation = self._from_token(token)
         try:
             state = confirmation._answer(post)
         except ValidationError as error:
             return self._render_page(
                 confirmation, token, error=error.args[0], post=post
             )
-        return request.render(
-            "crm_gdpr.data_confirmation_done",
-            {"company": confirmation.company_id.sudo(), "state": state},
+        return self._render(
+            "crm_gdpr.data_confirmation_done", confirmation, {"state": state}
         )

@@ -37,6 +37,9 @@ from . import res_users
 from . import res_users_password_history
 from . import gdpr_login_attempt
 from . import gdpr_breach
+from . import gdpr_breach_scope
+from . import gdpr_breach_people
+from . import gdpr_breach_rpc
 from . import gdpr_breach_communication
 from . import res_partner_erasure
 from . import res_partner_bank_erasure
@@ -58,6 +61,7 @@ from . import mail_thread
 from . import gdpr_purpose_contactable
 from . import gdpr_data_confirmation
 from . import res_partner_data_confirmation
+from . import res_partner_language
 from . import gdpr_field_subject
 from . import gdpr_audit_entry_portal
 from . import res_config_settings_data_confirmation

@@ -1,10 +1,7 @@
-import ast
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
 
 from .gdpr_rights import check_dpo
 
@@ -23,24 +20,6 @@ NOTIFY_AUTHORITY = [
         "Not notified: unlikely to result in a risk to people (Art. 33(1))",
     ),
 ]
-COMMUNICATION = [
-    ("undecided", "Not decided yet"),
-    ("required", "High risk: tell the people concerned (Art. 34(1))"),
-    ("not_high_risk", "No high risk to the people concerned"),
-    ("exception_a", "Art. 34(3)(a): the data are unintelligible (e.g. encrypted)"),
-    ("exception_b", "Art. 34(3)(b): later measures removed the high risk"),
-    (
-        "exception_c",
-        "Art. 34(3)(c): disproportionate effort, public communication instead",
-    ),
-]
-SCOPE_TYPES = [
-    ("partner_domain", "Contacts matching a filter"),
-    ("lead_domain", "Leads matching a filter"),
-    ("user_records", "Records created or changed by a user"),
-    ("audit_range", "Personal data in the audit trail over a period"),
-]
-SCOPE_MODELS = {"partner_domain": "res.partner", "lead_domain": "crm.lead"}
 
 
 class GdprBreach(models.Model):
@@ -112,21 +91,6 @@ class GdprBreach(models.Model):
         "Measures taken", help="Art. 33(3)(d), including to mitigate its effects."
     )
     measures_proposed = fields.Text("Measures proposed")
-    # scope: who and what, computed from a selection
-    scope_type = fields.Selection(SCOPE_TYPES, "Scope from")
-    scope_model = fields.Char(compute="_compute_scope_model")
-    scope_domain = fields.Char("Filter", default="[]")
-    scope_user_id = fields.Many2one("res.users", "User of the records")
-    scope_date_from = fields.Datetime("From")
-    scope_date_to = fields.Datetime("To")
-    scope_computed_date = fields.Datetime("Scope computed on", readonly=True)
-    partner_ids = fields.Many2many(
-        "res.partner",
-        "gdpr_breach_partner_rel",
-        "breach_id",
-        "partner_id",
-        string="People concerned",
-    )
     # the supervisory authority (Art. 33)
     notify_authority = fields.Selection(
         NOTIFY_AUTHORITY, default="required", required=True, tracking=True
@@ -164,30 +128,6 @@ class GdprBreach(models.Model):
         default=lambda self: self.env.company.gdpr_dpo_partner_id,
         help="Art. 33(3)(b): the contact point for more information.",
     )
-    # the people concerned (Art. 34)
-    communication_decision = fields.Selection(
-        COMMUNICATION,
-        "Tell the people concerned",
-        default="undecided",
-        required=True,
-        tracking=True,
-    )
-    communication_exception_note = fields.Text(
-        "Why not",
-        tracking=True,
-        help="How the exception of Art. 34(3) applies, or why the risk is not high.",
-    )
-    subject_message = fields.Html(
-        "Message to the people concerned",
-        translate=True,
-        help="Art. 34(2): the nature of the breach in clear and plain "
-        "language. Translate it for the languages of the people concerned.",
-    )
-    communication_ids = fields.One2many(
-        "gdpr.breach.communication", "breach_id", string="Communications"
-    )
-    communication_count = fields.Integer(compute="_compute_communication_count")
-    communication_sent_count = fields.Integer(compute="_compute_communication_count")
 
     @api.depends("aware_date")
     def _compute_deadline(self):
@@ -195,11 +135,6 @@ class GdprBreach(models.Model):
             breach.deadline = breach.aware_date and (
                 breach.aware_date + relativedelta(hours=NOTIFY_HOURS)
             )
-
-    @api.depends("scope_type")
-    def _compute_scope_model(self):
-        for breach in self:
-            breach.scope_model = SCOPE_MODELS.get(breach.scope_type, "res.partner")
 
     def _needs_notification(self):
         self.ensure_one()
@@ -247,14 +182,6 @@ class GdprBreach(models.Model):
                 and breach.notified_date > breach.deadline
             )
 
-    @api.depends("communication_ids.state")
-    def _compute_communication_count(self):
-        for breach in self:
-            breach.communication_count = len(breach.communication_ids)
-            breach.communication_sent_count = len(
-                breach.communication_ids.filtered(lambda c: c.state == "sent")
-            )
-
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
@@ -298,16 +225,6 @@ class GdprBreach(models.Model):
                         "The notification comes more than 72 hours after "
                         "awareness: give the reasons for the delay (Art. 33(1))."
                     )
-                )
-
-    @api.constrains("communication_decision", "communication_exception_note")
-    def _check_communication_note(self):
-        for breach in self:
-            if breach.communication_decision.startswith("exception_") and not (
-                (breach.communication_exception_note or "").strip()
-            ):
-                raise ValidationError(
-                    _("Say how the exception of Art. 34(3) applies to this breach.")
                 )
 
     @api.constrains("subject_count", "record_count")
@@ -448,196 +365,6 @@ class GdprBreach(models.Model):
             "crm_gdpr.action_report_gdpr_breach_notification"
         ).report_action(self)
 
-    def action_compute_scope(self):
-        self._check_dpo()
-        for breach in self:
-            breach._compute_scope_from_selection()
-        return True
-
-    def action_view_communications(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crm_gdpr.gdpr_breach_communication_action"
-        )
-        action["domain"] = [("breach_id", "=", self.id)]
-        action["context"] = {"default_breach_id": self.id}
-        return action
-
-    # ------------------------------------------------------------------
-    # Scope
-    # ------------------------------------------------------------------
-
-    def _parse_domain(self, text, model):
-        try:
-            domain = ast.literal_eval(text or "[]")
-        except (ValueError, SyntaxError) as error:
-            raise ValidationError(
-                _(
-                    "%r is not a filter (a domain such as [('city', '=', 'Brno')]).",
-                    text,
-                )
-            ) from error
-        if not isinstance(domain, list | tuple):
-            raise ValidationError(_("A filter is a list of conditions."))
-        # the count runs as superuser over the breach's company: conditions
-        # name the model's own fields the DPO may read, never a path through
-        # other records (which would probe what the rules hide)
-        Model = self.env[model]
-        for term in domain:
-            if not isinstance(term, list | tuple) or len(term) != 3:
-                continue
-            if tuple(term) in (expression.TRUE_LEAF, expression.FALSE_LEAF):
-                continue
-            name = term[0]
-            field = isinstance(name, str) and Model._fields.get(name)
-            if not field or not field.is_accessible(self.env):
-                raise ValidationError(
-                    _(
-                        "%(field)r is not a field of %(model)s you may read: a "
-                        "filter names the model's own fields.",
-                        field=name,
-                        model=model,
-                    )
-                )
-        try:
-            domain = expression.normalize_domain(list(domain))
-            self.env[model].search_count(domain, limit=1)
-        except Exception as error:
-            raise ValidationError(
-                _(
-                    "The filter %(domain)r does not apply to %(model)s: %(error)s",
-                    domain=text,
-                    model=model,
-                    error=error,
-                )
-            ) from error
-        return domain
-
-    def _scope_records(self):
-        """``(people, records, models)`` of the breach's selection: the
-        contacts concerned, the number of records reached and the models."""
-        self.ensure_one()
-        # the DPO (checked by the callers) counts every record of the
-        # breach's company, whatever the sales rules let them see
-        company = [("company_id", "in", [self.company_id.id, False])]
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
-        if self.scope_type == "partner_domain":
-            partners = Partner.search(
-                company + self._parse_domain(self.scope_domain, "res.partner")
-            )
-            return partners, len(partners), {"res.partner"}, len(partners)
-        if self.scope_type == "lead_domain":
-            leads = Lead.search(
-                company + self._parse_domain(self.scope_domain, "crm.lead")
-            )
-            people = leads.partner_id
-            without = leads.filtered(lambda lead: not lead.partner_id)
-            subjects = len(people) + len(
-                set(without.mapped(lambda lead: lead.email_normalized or lead.id))
-            )
-            return people, len(leads), {"crm.lead"}, subjects
-        if self.scope_type == "user_records":
-            if not self.scope_user_id:
-                raise ValidationError(_("Choose the user whose records were reached."))
-            domain = [
-                "|",
-                ("create_uid", "=", self.scope_user_id.id),
-                ("write_uid", "=", self.scope_user_id.id),
-            ]
-            if self.scope_date_from:
-                domain = [*domain, ("write_date", ">=", self.scope_date_from)]
-            if self.scope_date_to:
-                domain = [*domain, ("write_date", "<=", self.scope_date_to)]
-            partners = Partner.search(company + domain)
-            leads = Lead.search(company + domain)
-            people = partners | leads.partner_id
-            return (
-                people,
-                len(partners) + len(leads),
-                {"res.partner", "crm.lead"},
-                len(people),
-            )
-        if self.scope_type == "audit_range":
-            if not (self.scope_date_from and self.scope_date_to):
-                raise ValidationError(_("Give the period of the audit trail."))
-            domain = [
-                ("date", ">=", self.scope_date_from),
-                ("date", "<=", self.scope_date_to),
-            ]
-            if self.scope_user_id:
-                domain.append(("user_id", "=", self.scope_user_id.id))
-            entries = self.env["gdpr.audit.entry"].search(domain)
-            records = {(entry.model, entry.res_id) for entry in entries if entry.res_id}
-            partner_ids = {
-                res_id for model, res_id in records if model == "res.partner"
-            }
-            people = (
-                Partner.browse(partner_ids).exists() | entries.subject_key_id.partner_id
-            )
-            return people, len(records), {model for model, __ in records}, len(people)
-        raise ValidationError(_("Choose how the scope is selected."))
-
-    def _compute_scope_from_selection(self):
-        self.ensure_one()
-        if (
-            self.scope_date_from
-            and self.scope_date_to
-            and (self.scope_date_from > self.scope_date_to)
-        ):
-            raise ValidationError(_("The period ends before it starts."))
-        people, record_count, models_reached, subject_count = self._scope_records()
-        values = {
-            "partner_ids": [fields.Command.set(people.ids)],
-            "subject_count": subject_count,
-            "record_count": record_count,
-            "scope_computed_date": fields.Datetime.now(),
-        }
-        mapped = self.env["gdpr.field"].search([("model", "in", list(models_reached))])
-        if not self.field_ids:
-            values["field_ids"] = [fields.Command.set(mapped.ids)]
-        if not self.data_category_ids:
-            values["data_category_ids"] = [fields.Command.set(mapped.category_id.ids)]
-        self.write(values)
-        self.message_post(
-            body=_(
-                "Scope computed: %(people)s people, %(records)s records.",
-                people=subject_count,
-                records=record_count,
-            )
-        )
-        return {
-            "subject_count": subject_count,
-            "record_count": record_count,
-            "partner_ids": people.ids,
-        }
-
-    # ------------------------------------------------------------------
-    # Communication to the people concerned (Art. 34)
-    # ------------------------------------------------------------------
-
-    def action_prepare_communications(self):
-        """One communication per person concerned; those who were erased,
-        suppressed, blacklisted or have no e-mail address are skipped and
-        say why. The scheduled action sends them in batches."""
-        self._check_dpo()
-        for breach in self:
-            if breach.communication_decision != "required":
-                raise UserError(
-                    _(
-                        "%s: decide first that the people concerned must be told "
-                        "(Art. 34(1)).",
-                        breach.display_name,
-                    )
-                )
-            if not (breach.subject_message or "").strip():
-                raise UserError(
-                    _("Write the message to the people concerned first (Art. 34(2)).")
-                )
-            breach.communication_ids._create_for(breach, breach.partner_ids)
-        self.env.ref("crm_gdpr.ir_cron_gdpr_breach_communication")._trigger()
-        return True
-
     # ------------------------------------------------------------------
     # Reminders
     # ------------------------------------------------------------------
@@ -685,165 +412,6 @@ class GdprBreach(models.Model):
                 )
             breach.reminder_level = level
         return len(pending)
-
-    # ------------------------------------------------------------------
-    # RPC
-    # ------------------------------------------------------------------
-
-    @api.model
-    def record_breach(
-        self,
-        title=None,
-        aware_date=None,
-        description=None,
-        occurred_date=None,
-        data_category_codes=None,
-        subject_category_codes=None,
-        subject_count=None,
-        record_count=None,
-        consequences=None,
-        measures_taken=None,
-    ):
-        """Record a breach; returns it as a dict with its deadline."""
-        self._check_dpo()
-        if not isinstance(title, str) or not title.strip():
-            raise ValidationError(_("Give the breach a summary (title)."))
-        values = {
-            "title": title.strip(),
-            "aware_date": self._rpc_datetime(aware_date, "aware_date")
-            or fields.Datetime.now(),
-            "occurred_date": self._rpc_datetime(occurred_date, "occurred_date"),
-            "description": description or False,
-            "consequences": consequences or False,
-            "measures_taken": measures_taken or False,
-        }
-        for key, value in (
-            ("subject_count", subject_count),
-            ("record_count", record_count),
-        ):
-            if value is not None:
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise ValidationError(
-                        _("%(key)s must be a whole number, 0 or more.", key=key)
-                    )
-                values[key] = value
-        for key, model, codes in (
-            ("data_category_ids", "gdpr.data.category", data_category_codes),
-            ("subject_category_ids", "gdpr.subject.category", subject_category_codes),
-        ):
-            if codes:
-                records = self._rpc_codes(self.env[model], codes)
-                values[key] = [fields.Command.set(records.ids)]
-        return self.create(values)._to_dict()
-
-    def compute_scope(
-        self, scope_type=None, domain=None, user_id=None, date_from=None, date_to=None
-    ):
-        """Select the records the breach reached and count them: a filter on
-        contacts or leads, the records of a user, or a period of the audit
-        trail. Returns the counts and the contacts concerned."""
-        self._check_dpo()
-        self.ensure_one()
-        if scope_type is not None and scope_type not in dict(SCOPE_TYPES):
-            raise ValidationError(
-                _(
-                    "%(value)r is not a scope; use one of %(types)s.",
-                    value=scope_type,
-                    types=", ".join(dict(SCOPE_TYPES)),
-                )
-            )
-        values = {}
-        if scope_type is not None:
-            values["scope_type"] = scope_type
-        if domain is not None:
-            if not isinstance(domain, list | tuple | str):
-                raise ValidationError(_("A filter is a list of conditions."))
-            values["scope_domain"] = (
-                domain
-                if isinstance(domain, str)
-                else repr(
-                    list(map(lambda c: tuple(c) if isinstance(c, list) else c, domain))
-                )
-            )
-        if user_id is not None:
-            user = self.env["res.users"].browse(
-                user_id if isinstance(user_id, int) else 0
-            )
-            if not user.exists():
-                raise ValidationError(_("%r is not a user.", user_id))
-            values["scope_user_id"] = user.id
-        if date_from is not None:
-            values["scope_date_from"] = self._rpc_datetime(date_from, "date_from")
-        if date_to is not None:
-            values["scope_date_to"] = self._rpc_datetime(date_to, "date_to")
-        try:
-            with self.env.cr.savepoint():
-                self.write(values)
-                return self._compute_scope_from_selection()
-        except (UserError, ValidationError):
-            self.env.invalidate_all()
-            raise
-
-    @api.model
-    def list_open(self):
-        """The breaches not closed yet, the most urgent first, with their
-        deadline and the hours left (negative when late)."""
-        self._check_dpo()
-        breaches = self.search([("state", "!=", "closed")], order="deadline, id")
-        return [breach._to_dict() for breach in breaches]
-
-    def _to_dict(self):
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "title": self.title,
-            "state": self.state,
-            "aware_date": fields.Datetime.to_string(self.aware_date),
-            "deadline": fields.Datetime.to_string(self.deadline),
-            "hours_left": round(self.hours_left, 2),
-            "is_late": self.is_late,
-            "notify_authority": self.notify_authority,
-            "notified_date": fields.Datetime.to_string(self.notified_date) or False,
-            "subject_count": self.subject_count,
-            "record_count": self.record_count,
-            "communication_decision": self.communication_decision,
-        }
-
-    @api.model
-    def _rpc_datetime(self, value, name):
-        if value in (None, False, ""):
-            return False
-        if not isinstance(value, str):
-            raise ValidationError(
-                _(
-                    "%(name)s must be a date and time (YYYY-MM-DD HH:MM:SS, UTC).",
-                    name=name,
-                )
-            )
-        try:
-            return fields.Datetime.to_datetime(value)
-        except ValueError as error:
-            raise ValidationError(
-                _(
-                    "%(value)r is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).",
-                    value=value,
-                )
-            ) from error
-
-    @api.model
-    def _rpc_codes(self, model, codes):
-        if not isinstance(codes, list | tuple) or not all(
-            isinstance(code, str) for code in codes
-        ):
-            raise ValidationError(_("Categories are given as a list of codes."))
-        records = model.search([("code", "in", list(codes))])
-        unknown = set(codes) - set(records.mapped("code"))
-        if unknown:
-            raise ValidationError(
-                _("Unknown category codes: %s", ", ".join(sorted(unknown)))
-            )
-        return records
 
 
 def _hm(hours):

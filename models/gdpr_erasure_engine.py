@@ -110,7 +110,7 @@ class GdprErasure(models.AbstractModel):
                 if send_certificate and certificate_email:
                     step = _("sending the certificate")
                     log._send_certificate(
-                        certificate_email, lang=person.partners[:1].lang
+                        certificate_email, partner=person.partners[:1]
                     )
                 logs |= log
         except (UserError, AccessError, ValidationError):

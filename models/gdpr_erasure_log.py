@@ -82,13 +82,15 @@ class GdprErasureLog(models.Model):
             result.setdefault(line.model, {})[line.action] = line.count
         return result
 
-    def _send_certificate(self, email, lang=None):
+    def _send_certificate(self, email, partner=None):
         """E-mail the certificate to the person straight through the mail
         server, so that no copy of their address stays in the outgoing
-        queue; in the person's language, else their company's."""
+        queue; in the language of ``partner`` (the person's contact, read
+        before the erasure), else their company's."""
         self.ensure_one()
         company = self.company_id
-        env = self.with_context(lang=lang or company.partner_id.lang or None).env
+        partner = partner or self.env["res.partner"]
+        env = self.with_context(lang=partner._gdpr_lang(company) or None).env
         pdf, _format = env["ir.actions.report"]._render_qweb_pdf(
             "crm_gdpr.action_report_gdpr_erasure_certificate", self.ids
         )

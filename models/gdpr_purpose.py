@@ -319,7 +319,9 @@ class GdprPurpose(models.Model):
 
     def action_print_register(self):
         """The record of processing activities of these purposes, as PDF."""
-        return self.env.ref("crm_gdpr.gdpr_purpose_register_report").report_action(self)
+        return self.env.ref(
+            "crm_gdpr.action_report_gdpr_purpose_register"
+        ).report_action(self)
 
     def _to_dict(self):
         self.ensure_one()

@@ -97,7 +97,7 @@ class TestPurpose(GdprCase):
             }
         )
         html, report_type = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_gdpr.gdpr_purpose_register_report", purposes.ids
+            "crm_gdpr.action_report_gdpr_purpose_register", purposes.ids
         )
         self.assertEqual(report_type, "html")
         html = html.decode()
