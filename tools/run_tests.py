@@ -27,6 +27,7 @@ Usage: python3 tools/run_tests.py [--static-only] [--no-stock] [--keep-db]
 """
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -152,6 +153,10 @@ def odoo_layer(tally, args, workdir):
         return
     if serie != "18.0":
         tally.add("Odoo 18.0 is importable", 0, 1, note=f"found Odoo {serie}")
+        return
+    if importlib.util.find_spec("pytest_odoo") is None:
+        hint = "pip install -r test-requirements.txt"
+        tally.add("pytest-odoo is importable", 0, 1, note=hint)
         return
     # Odoo and pytest-odoo know an add-on by the name of its directory: the
     # repository and each bridge folder get one in a temporary addons dir.
