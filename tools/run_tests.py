@@ -24,6 +24,7 @@
 The last line totals every session: ``N passed, N failed``.
 
 Usage: python3 tools/run_tests.py [--static-only] [--no-stock] [--keep-db]
+                                  [-- PYTEST_OPTIONS_OF_THE_ODOO_LAYER]
 """
 
 import argparse
@@ -65,7 +66,7 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
 
 
-def pytest_session(tally, label, workdir, args, env=None):
+def pytest_session(tally, label, workdir, args, env=None, allow_empty=False):
     """One pytest session; its counts read from its JUnit XML report."""
     name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
     report = workdir / f"{name}.xml"
@@ -86,7 +87,9 @@ def pytest_session(tally, label, workdir, args, env=None):
         skipped += "skipped" in outcomes and not outcomes & {"failure", "error"}
     passed = total - failed - skipped
     note = elapsed
-    if proc.returncode and not failed:
+    if allow_empty and not total and proc.returncode == 5:
+        note = f"nothing selected; {elapsed}"
+    elif proc.returncode and not failed:
         # e.g. nothing collected (5), or an error logged outside any test
         failed, note = 1, f"pytest exited with {proc.returncode}; {elapsed}"
     elif not total:
@@ -187,8 +190,9 @@ def odoo_layer(tally, args, workdir):
             ["-c", str(ini), "--rootdir", str(workdir), "-p", "odoo_pytest_plugin"]
             + [f"--odoo-database={db}", f"--odoo-addons-path={addons_path}"]
             + ["--odoo-http", "--odoo-log-level=warn", f"--odoo-install-log={log}"]
-            + [f"--odoo-installed={addon}", *extra, *tests],
+            + [f"--odoo-installed={addon}", *extra, *args.pytest_args, *tests],
             env=env,
+            allow_empty=bool(args.pytest_args),
         )
 
     pid = os.getpid()
@@ -245,6 +249,12 @@ def main():
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="keep the test databases"
+    )
+    parser.add_argument(
+        "pytest_args",
+        nargs="*",
+        help="after --: options for the pytest sessions of the Odoo layer, "
+        "e.g. -- -k TestPurpose",
     )
     args = parser.parse_args()
 
