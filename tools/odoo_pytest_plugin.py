@@ -121,9 +121,11 @@ def _run_by_odoo(item, selectors):
     allow_inherited = getattr(cls, "allow_inherited_tests_method", False)
     if item.originalname not in vars(cls) and not allow_inherited:
         return False
-    package = sys.modules.get(module.__name__.rpartition(".")[0])
-    leaf = module.__name__.rpartition(".")[2]
-    if not leaf.startswith("test_") or getattr(package, leaf, None) is not module:
+    # Odoo runs the modules that the add-on's tests package holds as test_*
+    package = getattr(sys.modules.get(f"odoo.addons.{addon}.tests"), "__dict__", {})
+    if not any(
+        name.startswith("test_") and value is module for name, value in package.items()
+    ):
         return False
     tag_selector = importlib.import_module("odoo.tests.tag_selector")
     if addon not in selectors:
