@@ -139,6 +139,7 @@ def _run_by_odoo(item, selectors):
     )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     if not config.getoption("--odoo-database", None):
         return

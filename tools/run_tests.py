@@ -66,14 +66,14 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
 
 
-def pytest_session(tally, label, workdir, args, env=None, allow_empty=False):
+def pytest_session(tally, label, workdir, args, env=None, allow_empty=False, cwd=ROOT):
     """One pytest session; its counts read from its JUnit XML report."""
     name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
     report = workdir / f"{name}.xml"
     print(f"\n== {label}", flush=True)
     started = time.monotonic()
     cmd = [sys.executable, "-m", "pytest", "-q", "-rfEs", f"--junitxml={report}"]
-    proc = subprocess.run(cmd + args, cwd=ROOT, env=env, check=False)
+    proc = subprocess.run(cmd + args, cwd=cwd, env=env, check=False)
     elapsed = f"{time.monotonic() - started:.0f} s"
     if not report.is_file():
         tally.add(label, 0, 1, note=f"pytest exited with {proc.returncode}, no report")
@@ -193,6 +193,7 @@ def odoo_layer(tally, args, workdir):
             + [f"--odoo-installed={addon}", *extra, *args.pytest_args, *tests],
             env=env,
             allow_empty=bool(args.pytest_args),
+            cwd=workdir,
         )
 
     pid = os.getpid()
