@@ -12,7 +12,7 @@ Load it with ``-p odoo_pytest_plugin`` (``tools/`` on ``PYTHONPATH``). It:
 * fails the test during which Odoo logged an ERROR or CRITICAL record that no
   ``assertLogs`` or ``mute_logger`` caught, and a WARNING too for the
   add-ons named by ``--odoo-strict-log``; a record logged outside any test
-  fails the session.
+  fails the run.
 """
 
 import importlib

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The crm_gdpr test command: pytest sessions, one closing line.
+"""The crm_gdpr test command: pytest runs, one closing line.
 
 * Static layer, always: ``pytest tools/checks`` (manifest and data files
   consistent, XML well-formed, every model has access rules, translations
@@ -13,7 +13,7 @@
   - Odoo's crm and contacts suites on the database with demo data;
   - every bridge add-on (a ``crm_gdpr_*`` folder with a ``__manifest__.py``
     at the repository root) installed in a database of its own, its tests run;
-  - in each session, tools/odoo_checks: the add-ons installed, the
+  - in each run, tools/odoo_checks: the add-ons installed, the
     installation's log without warnings or errors, and on the first database
     i18n/crm_gdpr.pot compared with a fresh export.
 
@@ -21,7 +21,7 @@
   and fails a test during which Odoo logged an error (a warning too, for the
   tests of crm_gdpr and its bridges).
 
-The last line totals every session: ``N passed, N failed``.
+The last line totals every run: ``N passed, N failed``.
 
 Usage: python3 tools/run_tests.py [--static-only] [--no-stock] [--keep-db]
                                   [-- PYTEST_OPTIONS_OF_THE_ODOO_LAYER]
@@ -66,8 +66,8 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
 
 
-def pytest_session(tally, label, workdir, args, env=None, allow_empty=False, cwd=ROOT):
-    """One pytest session; its counts read from its JUnit XML report."""
+def pytest_run(tally, label, workdir, args, env=None, allow_empty=False, cwd=ROOT):
+    """One pytest run; its counts read from its JUnit XML report."""
     name = "".join(c if c.isalnum() else "-" for c in label).strip("-")
     report = workdir / f"{name}.xml"
     print(f"\n== {label}", flush=True)
@@ -182,8 +182,8 @@ def odoo_layer(tally, args, workdir):
     # the add-on after its folder
     checks = addons_dir / ADDON / "tools" / "odoo_checks"
 
-    def session(label, db, log, addon, tests, *extra):
-        pytest_session(
+    def odoo_run(label, db, log, addon, tests, *extra):
+        pytest_run(
             tally,
             label,
             workdir,
@@ -213,7 +213,7 @@ def odoo_layer(tally, args, workdir):
             if addon == ADDON and demo:
                 tests.append(str(checks / "test_translation_template.py"))
             tests.append(str(addons_dir / addon / "tests"))
-            session(
+            odoo_run(
                 f"{addon} tests, {label}",
                 db,
                 log,
@@ -225,7 +225,7 @@ def odoo_layer(tally, args, workdir):
                 if args.no_stock:
                     print("== Odoo's crm and contacts suites skipped (--no-stock)")
                     continue
-                session(
+                odoo_run(
                     "Odoo's crm and contacts suites with crm_gdpr, with demo data",
                     db,
                     log,
@@ -254,7 +254,7 @@ def main():
     parser.add_argument(
         "pytest_args",
         nargs="*",
-        help="after --: options for the pytest sessions of the Odoo layer, "
+        help="after --: options for the pytest runs of the Odoo layer, "
         "e.g. -- -k TestPurpose",
     )
     args = parser.parse_args()
@@ -262,7 +262,7 @@ def main():
     tally = Tally()
     workdir = Path(tempfile.mkdtemp(prefix="crm_gdpr-tests-"))
     try:
-        pytest_session(
+        pytest_run(
             tally,
             "static layer",
             workdir,

@@ -1,7 +1,7 @@
 """Static layer of the crm_gdpr test command: checks that need no Odoo.
 
 Run from the repository root with ``python3 -m pytest -p no:odoo tools/checks``
-(``-p no:odoo`` keeps pytest-odoo, which imports Odoo, out of this session;
+(``-p no:odoo`` keeps pytest-odoo, which imports Odoo, out of this run;
 pyproject.toml sets it). Needs test-requirements.txt installed.
 """
 

@@ -1,6 +1,6 @@
-"""Checks of the database an Odoo-layer session of the test command runs on.
+"""Checks of the database an Odoo-layer run of the test command uses.
 
-Collected by tools/run_tests.py in every pytest-odoo session, with the
+Collected by tools/run_tests.py in every pytest-odoo run, with the
 options of tools/odoo_pytest_plugin.py: ``--odoo-installed`` (the add-ons the
 database must hold installed) and ``--odoo-install-log`` (the log of the
 ``python3 -m odoo -i ... --stop-after-init`` that created it).

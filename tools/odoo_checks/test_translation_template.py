@@ -1,6 +1,6 @@
 """i18n/crm_gdpr.pot holds exactly the terms that a fresh export of the
 database finds: the export of ``python3 -m odoo --i18n-export`` (the same
-``trans_export`` call), run on the session's database."""
+``trans_export`` call), run on the database under test."""
 
 import io
 from pathlib import Path
