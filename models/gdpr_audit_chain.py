@@ -57,12 +57,13 @@ HASH_LAYOUTS = {
     2: (*_LAYOUT_1, "company_id", "hash_version"),  # HMAC-SHA256, keyed
 }
 assert HASH_VERSION in HASH_LAYOUTS
-SELECTED = SQL(
-    ", ".join(
+SELECTED = SQL(", ").join(
+    map(
+        SQL.identifier,
         sorted(
             {c for layout in HASH_LAYOUTS.values() for c in layout}
             | {"prev_hash", "entry_hash"}
-        )
+        ),
     )
 )
 

@@ -102,7 +102,8 @@ class GdprDataConfirmation(models.Model):
         cutoff = fields.Datetime.now() - relativedelta(months=months)
         self.flush_model()
         asked = SQL(
-            "(SELECT partner_id FROM gdpr_data_confirmation WHERE create_date >= %s)",
+            "(SELECT partner_id FROM %s WHERE create_date >= %s)",
+            SQL.identifier(self._table),
             cutoff,
         )
         return (

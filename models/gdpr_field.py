@@ -321,7 +321,12 @@ class GdprField(models.Model):
         cr = self.env.cr
         if not sql.table_exists(cr, self._table):
             return {}  # while the module installs
-        cr.execute("SELECT model, field_name FROM gdpr_field WHERE active")
+        cr.execute(
+            SQL(
+                "SELECT model, field_name FROM %s WHERE active",
+                SQL.identifier(self._table),
+            )
+        )
         result = defaultdict(set)
         for model_name, field_name in cr.fetchall():
             model = self.env.registry.get(model_name)
@@ -343,7 +348,10 @@ class GdprField(models.Model):
         if not sql.table_exists(self.env.cr, self._table):
             return {}
         self.env.cr.execute(
-            "SELECT model, field_name FROM gdpr_field WHERE active AND NOT collected"
+            SQL(
+                "SELECT model, field_name FROM %s WHERE active AND NOT collected",
+                SQL.identifier(self._table),
+            )
         )
         result = defaultdict(set)
         for model_name, field_name in self.env.cr.fetchall():
@@ -368,8 +376,9 @@ class GdprField(models.Model):
         self.flush_model(["model", "field_name", "sensitivity", "active"])
         self.env.cr.execute(
             SQL(
-                "SELECT model, field_name FROM gdpr_field "
-                "WHERE active AND sensitivity IN ('sensitive', 'special')"
+                "SELECT model, field_name FROM %s "
+                "WHERE active AND sensitivity IN ('sensitive', 'special')",
+                SQL.identifier(self._table),
             )
         )
         registry = self.env.registry

@@ -4,6 +4,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, email_normalize
 
+from .gdpr_sql import table, tables
+
 # Why a person may not be contacted for a purpose, the least permissive first.
 REFUSALS = (
     "erased",
@@ -188,10 +190,10 @@ class GdprPurpose(models.Model):
                        BOOL_OR(o.id IS NOT NULL),
                        BOOL_OR(c.state = 'withdrawn'),
                        BOOL_OR(c.state = 'refused')
-                  FROM res_partner p
-             LEFT JOIN gdpr_objection o
+                  FROM %(partner)s p
+             LEFT JOIN %(objection)s o
                     ON o.partner_id = p.id AND o.purpose_id = %(purpose)s
-             LEFT JOIN gdpr_consent c
+             LEFT JOIN %(consent)s c
                     ON c.partner_id = p.id AND c.purpose_id = %(purpose)s
                    AND c.state IN ('withdrawn', 'refused')
                  WHERE p.email_normalized = ANY(%(emails)s::varchar[])
@@ -203,6 +205,12 @@ class GdprPurpose(models.Model):
                 purpose=purpose.id,
                 emails=literal,
                 own=own,
+                **tables(
+                    self.env,
+                    partner="res.partner",
+                    objection="gdpr.objection",
+                    consent="gdpr.consent",
+                ),
             )
         )
         names = ("erased", "restricted", "objection", "withdrawn", "refused")
@@ -213,9 +221,10 @@ class GdprPurpose(models.Model):
         cr.execute(
             SQL(
                 "SELECT unnest(%s::varchar[]) EXCEPT "
-                "SELECT email_normalized FROM res_partner p "
+                "SELECT email_normalized FROM %s p "
                 "WHERE email_normalized IS NOT NULL AND %s",
                 literal,
+                table(self.env, "res.partner"),
                 own,
             )
         )
@@ -229,12 +238,14 @@ class GdprPurpose(models.Model):
                     SELECT p.email_normalized,
                            BOOL_OR(c.state = 'given' AND (c.valid_until IS NULL
                                    OR c.valid_until > NOW() AT TIME ZONE 'UTC'))
-                      FROM gdpr_consent c
-                      JOIN res_partner p ON p.id = c.partner_id
+                      FROM %s c
+                      JOIN %s p ON p.id = c.partner_id
                      WHERE c.purpose_id = %s AND c.state IN ('given', 'expired')
                        AND p.email_normalized = ANY(%s::varchar[]) AND %s
                   GROUP BY p.email_normalized
                     """,
+                    table(self.env, "gdpr.consent"),
+                    table(self.env, "res.partner"),
                     purpose.id,
                     literal,
                     own,
@@ -247,8 +258,8 @@ class GdprPurpose(models.Model):
         if blacklist:
             cr.execute(
                 SQL(
-                    "SELECT email FROM mail_blacklist "
-                    "WHERE active AND email = ANY(%s::varchar[])",
+                    "SELECT email FROM %s WHERE active AND email = ANY(%s::varchar[])",
+                    table(self.env, "mail.blacklist"),
                     literal,
                 )
             )

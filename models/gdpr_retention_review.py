@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from .gdpr_erasure import LEGAL_HOLD_MODELS
 from .gdpr_rights import DPO_GROUP, check_dpo
+from .gdpr_sql import table, tables
 
 AUTO_PARAM = "crm_gdpr.retention_auto"
 # records that tie a person to a contract, when their module is installed
@@ -141,33 +142,45 @@ class GdprRetentionReview(models.Model):
                 """
             SELECT p.id, p.company_id,
                    GREATEST(p.write_date, p.create_date,
-                            (SELECT MAX(m.date) FROM mail_message m
-                              WHERE m.model = 'res.partner' AND m.res_id = p.id),
-                            (SELECT MAX(l.write_date) FROM crm_lead l
+                            (SELECT MAX(m.date) FROM %(message)s m
+                              WHERE m.model = %(partner_model)s AND m.res_id = p.id),
+                            (SELECT MAX(l.write_date) FROM %(lead)s l
                               WHERE l.partner_id = p.id)),
-                   EXISTS(SELECT 1 FROM gdpr_consent c
-                            JOIN gdpr_purpose pu ON pu.id = c.purpose_id
+                   EXISTS(SELECT 1 FROM %(consent)s c
+                            JOIN %(purpose)s pu ON pu.id = c.purpose_id
                            WHERE c.partner_id = p.id AND c.state = 'given'
                              AND pu.active),
-                   EXISTS(SELECT 1 FROM crm_lead l
-                            LEFT JOIN crm_stage s ON s.id = l.stage_id
+                   EXISTS(SELECT 1 FROM %(lead)s l
+                            LEFT JOIN %(stage)s s ON s.id = l.stage_id
                            WHERE l.partner_id = p.id AND l.active
                              AND l.type = 'opportunity'
                              AND NOT COALESCE(s.is_won, false)),
-                   EXISTS(SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                   EXISTS(SELECT 1 FROM %(lead)s l JOIN %(stage)s s ON s.id = l.stage_id
                            WHERE l.partner_id = p.id AND s.is_won) OR (%(contract)s),
                    %(hold)s
-              FROM res_partner p
+              FROM %(partner)s p
              WHERE p.id > %(last_id)s AND p.active AND NOT COALESCE(p.is_company, false)
                AND p.gdpr_erased_date IS NULL
-               AND NOT EXISTS(SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
-               AND NOT EXISTS(SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
+               AND NOT EXISTS(SELECT 1 FROM %(user)s u WHERE u.partner_id = p.id)
+               AND NOT EXISTS(SELECT 1 FROM %(company)s c WHERE c.partner_id = p.id)
           ORDER BY p.id
              LIMIT %(limit)s""",
                 contract=contract,
                 hold=hold,
                 last_id=last_id,
                 limit=limit,
+                partner_model="res.partner",
+                **tables(
+                    self.env,
+                    message="mail.message",
+                    lead="crm.lead",
+                    consent="gdpr.consent",
+                    purpose="gdpr.purpose",
+                    stage="crm.stage",
+                    partner="res.partner",
+                    user="res.users",
+                    company="res.company",
+                ),
             )
         )
         return self.env.cr.fetchall()
@@ -175,24 +188,31 @@ class GdprRetentionReview(models.Model):
     def _lead_rows(self, last_id, limit):
         """Leads without a contact: people known only as leads."""
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT l.id, l.company_id,
                    GREATEST(l.write_date, l.create_date,
-                            (SELECT MAX(m.date) FROM mail_message m
-                              WHERE m.model = 'crm.lead' AND m.res_id = l.id)),
+                            (SELECT MAX(m.date) FROM %(message)s m
+                              WHERE m.model = %(lead_model)s AND m.res_id = l.id)),
                    false,
                    l.active AND l.type = 'opportunity'
                        AND NOT COALESCE(s.is_won, false),
                    COALESCE(s.is_won, false),
                    false
-              FROM crm_lead l
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.id > %s AND l.partner_id IS NULL
+              FROM %(lead)s l
+              LEFT JOIN %(stage)s s ON s.id = l.stage_id
+             WHERE l.id > %(last_id)s AND l.partner_id IS NULL
                AND (l.email_from IS NOT NULL OR l.phone IS NOT NULL
                     OR l.contact_name IS NOT NULL)
           ORDER BY l.id
-             LIMIT %s""",
-            [last_id, limit],
+             LIMIT %(limit)s""",
+                lead_model="crm.lead",
+                last_id=last_id,
+                limit=limit,
+                **tables(
+                    self.env, message="mail.message", lead="crm.lead", stage="crm.stage"
+                ),
+            )
         )
         return self.env.cr.fetchall()
 
@@ -428,15 +448,18 @@ class GdprRetentionReview(models.Model):
                 key = (entry.model_id.name, entry.category_id.name)
                 per_category[key] += entry.stored_count
         cr.execute(
-            """SELECT CASE
-                        WHEN age < interval '1 year' THEN 1
-                        WHEN age < interval '3 years' THEN 2
-                        WHEN age < interval '5 years' THEN 3
-                        ELSE 4 END, COUNT(*)
-                 FROM (SELECT now() - GREATEST(write_date, create_date) AS age
-                         FROM res_partner
-                        WHERE active AND NOT COALESCE(is_company, false)) ages
-             GROUP BY 1 ORDER BY 1"""
+            SQL(
+                """SELECT CASE
+                            WHEN age < interval '1 year' THEN 1
+                            WHEN age < interval '3 years' THEN 2
+                            WHEN age < interval '5 years' THEN 3
+                            ELSE 4 END, COUNT(*)
+                     FROM (SELECT now() - GREATEST(write_date, create_date) AS age
+                             FROM %s
+                            WHERE active AND NOT COALESCE(is_company, false)) ages
+                 GROUP BY 1 ORDER BY 1""",
+                table(self.env, "res.partner"),
+            )
         )
         rows = cr.fetchall()
         labels = {

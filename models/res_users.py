@@ -70,9 +70,10 @@ class ResUsers(models.Model):
             return
         self.env.cr.execute(
             SQL(
-                "UPDATE res_users SET gdpr_password_date = %s, "
+                "UPDATE %s SET gdpr_password_date = %s, "
                 "gdpr_password_change_required = FALSE, "
                 "gdpr_password_change_message = NULL WHERE id IN %s",
+                SQL.identifier(self._table),
                 fields.Datetime.now(),
                 tuple(self.ids),
             )
@@ -130,7 +131,11 @@ class ResUsers(models.Model):
 
     def _gdpr_matches_current(self, password):
         self.env.cr.execute(
-            SQL("SELECT COALESCE(password, '') FROM res_users WHERE id = %s", self.id)
+            SQL(
+                "SELECT COALESCE(password, '') FROM %s WHERE id = %s",
+                SQL.identifier(self._table),
+                self.id,
+            )
         )
         digest = self.env.cr.fetchone()[0]
         return bool(digest) and self._crypt_context().verify(password, digest)
