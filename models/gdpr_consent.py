@@ -332,23 +332,21 @@ class GdprConsent(models.Model):
         blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
         if state == "withdrawn":
             emails = set(marketing.partner_id.mapped("email_normalized"))
-            entries = blacklist.search([("email", "in", list(emails))])
-            already = set(entries.filtered("active").mapped("email"))
-            entries.filtered(lambda entry: not entry.active).write({"active": True})
-            entries |= blacklist.create(
-                [{"email": email} for email in emails - set(entries.mapped("email"))]
+            already = set(
+                blacklist.search(
+                    [("email", "in", list(emails)), ("active", "=", True)]
+                ).mapped("email")
             )
+            for email in sorted(emails - already):
+                blacklist._add(
+                    email,
+                    message=_(
+                        "Blacklisted: a consent to e-mail marketing was withdrawn."
+                    ),
+                )
             marketing.filtered(
                 lambda c: c.partner_id.email_normalized not in already
             ).sudo().write({"blacklisted_by_consent": True})
-            entries.filtered(
-                lambda entry: entry.email not in already
-            )._message_log_batch(
-                bodies=dict.fromkeys(
-                    entries.ids,
-                    _("Blacklisted: a consent to e-mail marketing was withdrawn."),
-                )
-            )
             return
         ours = marketing.filtered("blacklisted_by_consent")
         if not ours:
@@ -379,16 +377,14 @@ class GdprConsent(models.Model):
                 ("active", "=", True),
             ]
         )
-        lifted.write({"active": False})
-        lifted._message_log_batch(
-            bodies=dict.fromkeys(
-                lifted.ids,
-                _(
+        for email in sorted(lifted.mapped("email")):
+            blacklist._remove(
+                email,
+                message=_(
                     "Removed from the blacklist: the consent to e-mail marketing "
                     "was given again."
                 ),
             )
-        )
 
     # ------------------------------------------------------------------
     # Public API (RPC)

@@ -62,10 +62,6 @@ class ResPartner(models.Model):
         groups="crm_gdpr.group_gdpr_dpo",
     )
 
-    @api.depends("email", "phone", "mobile")
-    def _compute_gdpr_suppression_warning(self):
-        return super()._compute_gdpr_suppression_warning()
-
     @api.onchange("email", "phone", "mobile")
     def _onchange_gdpr_suppression(self):
         return super()._onchange_gdpr_suppression()
