@@ -107,7 +107,6 @@ class GdprPurpose(models.Model):
         help="Leave empty to share the purpose between all companies.",
     )
     active = fields.Boolean(default=True, tracking=True)
-    consent_ids = fields.One2many("gdpr.consent", "purpose_id", string="Consents")
     consent_given_count = fields.Integer(compute="_compute_consent_given_count")
     consent_validity_months = fields.Integer(
         string="Consent valid for (months)",
