@@ -4,8 +4,7 @@ from odoo.models import fix_import_export_id_paths
 from odoo.osv import expression
 
 from .gdpr_audit_entry import traced_as
-
-EXPORT_GROUP = "crm_gdpr.group_gdpr_export"
+from .gdpr_rights import EXPORT_GROUP, check_group
 
 
 class Base(models.AbstractModel):
@@ -44,14 +43,16 @@ class Base(models.AbstractModel):
                 model.check_field_access_rights("read", [name])
                 if name in mapped.get(model._name, ()):
                     personal.append(path)
-        if personal and not self.env.su and not self.env.user.has_group(EXPORT_GROUP):
-            raise AccessError(
+        if personal:
+            check_group(
+                self.env,
+                EXPORT_GROUP,
                 _(
                     "You are not allowed to export personal data (%(fields)s). "
                     "Ask your data protection officer for the right "
                     "'Export personal data'.",
                     fields=", ".join(dict.fromkeys(personal)),
-                )
+                ),
             )
         result = super().export_data(fields_to_export)
         if personal:

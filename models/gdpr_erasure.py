@@ -7,7 +7,6 @@ from odoo.tools import SQL
 
 from .gdpr_footprint import (
     ACTIONS,  # noqa: F401 - imported by the log and wizard lines
-    LEGAL_HOLD_MODELS,  # noqa: F401 - imported by retention
     Footprint,
     e164,
     map_read_once,

@@ -1,9 +1,10 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, email_normalize
 
+from .gdpr_rights import check_group
 from .gdpr_sql import table, tables
 
 # Why a person may not be contacted for a purpose, the least permissive first.
@@ -40,10 +41,11 @@ class GdprPurpose(models.Model):
         on any of them wins over a consent on another. ``reason`` is the
         least permissive of ``reasons``.
         """
-        if not self.env.user._is_internal():
-            raise AccessError(
-                self.env._("Only internal users may check who can be contacted.")
-            )
+        check_group(
+            self.env,
+            "base.group_user",
+            self.env._("Only internal users may check who can be contacted."),
+        )
         purpose = self._get_by_code(purpose_code)
         partner_ids = partner_ids or []
         emails = emails or []

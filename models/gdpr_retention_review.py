@@ -8,7 +8,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_erasure import LEGAL_HOLD_MODELS
 from .gdpr_rights import DPO_GROUP, check_dpo
 from .gdpr_sql import table, tables
 
@@ -96,20 +95,13 @@ class GdprRetentionReview(models.Model):
     def _reference_columns(self, model_names):
         """(table, column) of the stored many2one fields to contacts of the
         installed ``model_names``."""
-        columns = []
-        for name in model_names:
-            if name not in self.env:
-                continue
-            model = self.env[name]
-            columns += [
-                (model._table, field.name)
-                for field in model._fields.values()
-                if field.type == "many2one"
-                and field.comodel_name == "res.partner"
-                and field.store
-                and field.column_type
-            ]
-        return columns
+        Erasure = self.env["gdpr.erasure"]
+        return [
+            (self.env[name]._table, column)
+            for name in model_names
+            if name in self.env
+            for column in Erasure._partner_references(name)
+        ]
 
     def _exists_any(self, columns, key):
         if not columns:
@@ -124,15 +116,10 @@ class GdprRetentionReview(models.Model):
             for table, column in columns
         )
 
-    def _hold_models(self):
-        keep = self.env["gdpr.field"].sudo().search([("erasure_method", "=", "keep")])
-        return set(LEGAL_HOLD_MODELS) | (
-            set(keep.mapped("model")) - {"res.partner", "crm.lead", "res.partner.bank"}
-        )
-
     def _partner_rows(self, last_id, limit):
         hold = self._exists_any(
-            self._reference_columns(self._hold_models()), SQL("p.id")
+            self._reference_columns(self.env["gdpr.erasure"]._legal_hold_models()),
+            SQL("p.id"),
         )
         contract = self._exists_any(
             self._reference_columns(CONTRACT_MODELS), SQL("p.id")

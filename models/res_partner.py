@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import MissingError, ValidationError
 
-from .gdpr_rights import DPO_GROUP, check_dpo
+from .gdpr_rights import check_dpo
 
 # The context keys that add fields to a contact's display name.
 DISPLAY_NAME_FIELDS = {
@@ -96,16 +96,15 @@ class ResPartner(models.Model):
     def _gdpr_check_restriction(self):
         """While processing is restricted, only the DPO changes personal data
         (the restriction itself is set and lifted by gdpr_set_restriction)."""
-        if self.env.su or self.env.user.has_group(DPO_GROUP):
-            return
         if any(self.mapped("gdpr_restricted")):
-            raise AccessError(
+            check_dpo(
+                self.env,
                 self.env._(
                     "The processing of %(names)s is restricted (GDPR Art. 18): only "
                     "the data protection officer can change their personal data.",
                     names=", ".join(self.filtered("gdpr_restricted").mapped("name"))
                     or self.env._("this contact"),
-                )
+                ),
             )
 
     def gdpr_set_restriction(self, restricted=True, reason=None):
