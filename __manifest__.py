@@ -2,7 +2,7 @@
     "name": "CRM GDPR",
     "summary": "GDPR for CRM and Contacts: processing register, personal-data map, "
     "consents with proof, and access to sensitive data",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "crm_gdpr",
     "maintainers": ["crm-gdpr"],

@@ -15,7 +15,7 @@ LEGAL_BASES = [
 ]
 
 RETENTION_END_ACTIONS = [
-    ("anonymize", "Anonymise"),
+    ("anonymise", "Anonymise"),
     ("delete", "Delete"),
     ("archive", "Archive"),
 ]
@@ -84,7 +84,7 @@ class GdprPurpose(models.Model):
         RETENTION_END_ACTIONS,
         string="At the end of retention",
         required=True,
-        default="anonymize",
+        default="anonymise",
         tracking=True,
     )
     data_category_ids = fields.Many2many("gdpr.data.category", string="Data categories")

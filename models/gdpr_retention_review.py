@@ -272,7 +272,7 @@ class GdprRetentionReview(models.Model):
                             "res_id": row[0],
                             "purpose_id": purpose.id or False,
                             "ended_on": ended_on,
-                            "action": purpose.retention_end_action or "anonymize",
+                            "action": purpose.retention_end_action or "anonymise",
                             "excluded": bool(excluded),
                             "exclusion_reason": excluded or False,
                         }
@@ -328,14 +328,14 @@ class GdprRetentionReview(models.Model):
             ("excluded", "=", False),
         ]
         lines = Line.search(domain, limit=batch_size, order="id")
-        for line in lines.filtered(lambda line: line.action != "anonymize"):
+        for line in lines.filtered(lambda line: line.action != "anonymise"):
             try:
                 with self.env.cr.savepoint():
                     # the files of the attachments deleted go at commit
                     line.state = line.with_context(gdpr_remove_files=True)._apply()
             except (UserError, ValidationError, AccessError, IntegrityError) as error:
                 line.write({"state": "failed", "error": str(error)})
-        anonymise = lines.filtered(lambda line: line.action == "anonymize")
+        anonymise = lines.filtered(lambda line: line.action == "anonymise")
         if anonymise:
             self._anonymise(anonymise)
         remaining = Line.search_count(domain)
