@@ -25,7 +25,12 @@ from . import gdpr_subject_export
 from . import gdpr_retention_review
 from . import gdpr_retention_line
 from . import gdpr_retention_exclusion
-from . import base
+from . import base_field_access
+from . import base_export
+from . import base_minimisation
+from . import base_process_fields
+from . import base_audit
+from . import base_lookup
 from . import ir_cron
 from . import ir_ui_view
 from . import res_company
