@@ -36,6 +36,9 @@ from . import ir_ui_view
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_restriction
+from . import res_partner_audit
+from . import res_partner_field_access
 from . import res_partner_bank
 from . import crm_lead
 from . import res_users
