@@ -41,7 +41,9 @@ from . import res_partner_audit
 from . import res_partner_field_access
 from . import res_partner_bank
 from . import crm_lead
-from . import res_users
+from . import res_users_password
+from . import res_users_mfa
+from . import res_users_login_journal
 from . import res_users_password_history
 from . import gdpr_login_attempt
 from . import gdpr_breach
