@@ -4,6 +4,7 @@ from . import gdpr_subject_category
 from . import gdpr_purpose
 from . import gdpr_purpose_recipient
 from . import gdpr_field
+from . import gdpr_field_access
 from . import gdpr_consent
 from . import gdpr_consent_history
 from . import gdpr_consent_request
