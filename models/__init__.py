@@ -6,6 +6,7 @@ from . import gdpr_purpose_recipient
 from . import gdpr_field
 from . import gdpr_field_access
 from . import gdpr_consent
+from . import gdpr_consent_blacklist
 from . import gdpr_consent_history
 from . import gdpr_consent_request
 from . import gdpr_subject_key
