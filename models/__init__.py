@@ -12,6 +12,7 @@ from . import gdpr_consent_request
 from . import gdpr_subject_key
 from . import gdpr_audit_entry
 from . import gdpr_audit_chain
+from . import gdpr_audit_entry_erasure
 from . import base_erasure
 from . import gdpr_search_index
 from . import gdpr_erasure
