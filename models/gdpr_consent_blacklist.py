@@ -16,8 +16,9 @@ class GdprConsent(models.Model):
     )
 
     def _write_state(self, state, channel=None, proof=None, note=None):
-        super()._write_state(state, channel, proof, note)
+        result = super()._write_state(state, channel, proof, note)
         self._sync_blacklist(state)
+        return result
 
     def _sync_blacklist(self, state):
         """Withdrawing an e-mail marketing consent blacklists the address at
