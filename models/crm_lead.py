@@ -16,10 +16,6 @@ class CrmLead(models.Model):
             self.partner_id._gdpr_check_restriction()
         return super().write(vals)
 
-    @api.depends("email_from", "phone", "mobile")
-    def _compute_gdpr_suppression_warning(self):
-        return super()._compute_gdpr_suppression_warning()
-
     @api.onchange("email_from", "phone", "mobile")
     def _onchange_gdpr_suppression(self):
         return super()._onchange_gdpr_suppression()

@@ -18,6 +18,8 @@ import secrets
 import threading
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL, config
 
@@ -27,6 +29,8 @@ from .gdpr_audit_entry import _plain as plain_value
 _logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+# the months the trail is kept (0: for ever)
+RETENTION_PARAM = "crm_gdpr.audit_retention_months"
 # pg_advisory_xact_lock key that serialises the sealing of the chain
 SEAL_LOCK = 8_317_540_117
 # the server configuration option holding the key of the chain
@@ -57,12 +61,13 @@ HASH_LAYOUTS = {
     2: (*_LAYOUT_1, "company_id", "hash_version"),  # HMAC-SHA256, keyed
 }
 assert HASH_VERSION in HASH_LAYOUTS
-SELECTED = SQL(
-    ", ".join(
+SELECTED = SQL(", ").join(
+    map(
+        SQL.identifier,
         sorted(
             {c for layout in HASH_LAYOUTS.values() for c in layout}
             | {"prev_hash", "entry_hash"}
-        )
+        ),
     )
 )
 
@@ -442,6 +447,19 @@ class GdprAuditEntry(models.Model):
     # ------------------------------------------------------------------
     # Purge
     # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_purge(self, batch_size=5000):
+        """Purge one batch of entries older than the retention period; the
+        scheduled action runs again at once while entries remain."""
+        months = int(
+            self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, 0)
+        )
+        if months <= 0:
+            return
+        cutoff = fields.Datetime.now() - relativedelta(months=months)
+        deleted, remaining = self._purge_batch(cutoff, batch_size)
+        self.env["ir.cron"]._notify_progress(done=deleted, remaining=remaining)
 
     @api.model
     def _purge_batch(self, cutoff, batch_size=5000):

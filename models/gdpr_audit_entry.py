@@ -6,8 +6,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.http import request
@@ -19,7 +17,6 @@ from .rpc_values import rpc_safe
 _logger = logging.getLogger(__name__)
 
 PENDING = "crm_gdpr.audit_pending"
-RETENTION_PARAM = "crm_gdpr.audit_retention_months"
 
 OPERATIONS = [
     ("create", "Created"),
@@ -607,70 +604,3 @@ class GdprAuditEntry(models.Model):
         entries = self.search(domain or [], limit=limit, offset=offset)
         decrypted = entries._decrypted_changes()
         return [rpc_safe(entry._to_dict(decrypted[entry.id])) for entry in entries]
-
-    # ------------------------------------------------------------------
-    # Erasure and retention
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _erase_subjects(self, *recordsets, redact=None):
-        """Erase what the trail holds about the people ``recordsets`` stand
-        for (contacts, or records without a contact such as leads), by
-        destroying their keys. Who did what and when, and the chain, stay.
-
-        Call it after the erasure's own changes are made: they are written
-        to the trail first, encrypted with the keys about to be destroyed.
-        With ``redact`` (a function returning a value without the person's
-        data), the values of other people's entries not yet written (the
-        erasure cleaning a copy in another lead) are redacted first, so that
-        no readable value of the person is written under another key.
-        Returns the destroyed keys.
-        """
-        subjects = {
-            (record._name, record.id) for records in recordsets for record in records
-        }
-        if redact is not None:
-            self.env.flush_all()
-            self._redact_pending(redact, subjects)
-        self._flush_trail()
-        keys = self.env["gdpr.subject.key"].sudo()._destroy(subjects)
-        if keys:
-            self._queue(
-                [
-                    self._new_entry(
-                        "erase",
-                        "gdpr.subject.key",
-                        record_count=len(keys),
-                        res_ids=",".join(map(str, keys.ids)),
-                    )
-                ]
-            )
-        return keys
-
-    @api.model
-    def _redact_pending(self, redact, erased_subjects):
-        """Pass the old and new values of the entries waiting to be written
-        through ``redact``, except those of ``erased_subjects`` (their key is
-        about to be destroyed): an erased person's values are never written
-        readable under someone else's key."""
-        for entry in self.env.cr.precommit.data.get(PENDING) or ():
-            if entry["subject"] in erased_subjects or not entry["changes"]:
-                continue
-            for pair in entry["changes"].values():
-                for index, value in enumerate(pair):
-                    if isinstance(value, str) and value:
-                        redacted = redact(value)
-                        pair[index] = redacted if redacted else None
-
-    @api.model
-    def _cron_purge(self, batch_size=5000):
-        """Purge one batch of entries older than the retention period; the
-        scheduled action runs again at once while entries remain."""
-        months = int(
-            self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, 0)
-        )
-        if months <= 0:
-            return
-        cutoff = fields.Datetime.now() - relativedelta(months=months)
-        deleted, remaining = self._purge_batch(cutoff, batch_size)
-        self.env["ir.cron"]._notify_progress(done=deleted, remaining=remaining)

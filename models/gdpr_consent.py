@@ -94,12 +94,6 @@ class GdprConsent(models.Model):
     consent_hash = fields.Char(
         string="Wording hash", readonly=True, help="SHA-256 of the wording shown."
     )
-    blacklisted_by_consent = fields.Boolean(
-        string="E-mail blacklisted by the withdrawal",
-        readonly=True,
-        help="Giving the consent again removes the e-mail address from the "
-        "blacklist only if the withdrawal put it there.",
-    )
     history_ids = fields.One2many("gdpr.consent.history", "consent_id", readonly=True)
     company_id = fields.Many2one(
         related="partner_id.company_id", store=True, index=True
@@ -318,77 +312,6 @@ class GdprConsent(models.Model):
                     "consent_hash": hash_text(text),
                 }
             )
-        self._sync_blacklist(state)
-
-    def _sync_blacklist(self, state):
-        """Withdrawing an e-mail marketing consent blacklists the address at
-        once; giving it again lifts the blacklist only if a withdrawal put it
-        there and no other such withdrawal of that address remains."""
-        marketing = self.filtered(
-            lambda c: c.purpose_id.email_marketing and c.partner_id.email_normalized
-        )
-        if not marketing or state not in ("withdrawn", "given"):
-            return
-        blacklist = self.env["mail.blacklist"].sudo().with_context(active_test=False)
-        if state == "withdrawn":
-            emails = set(marketing.partner_id.mapped("email_normalized"))
-            entries = blacklist.search([("email", "in", list(emails))])
-            already = set(entries.filtered("active").mapped("email"))
-            entries.filtered(lambda entry: not entry.active).write({"active": True})
-            entries |= blacklist.create(
-                [{"email": email} for email in emails - set(entries.mapped("email"))]
-            )
-            marketing.filtered(
-                lambda c: c.partner_id.email_normalized not in already
-            ).sudo().write({"blacklisted_by_consent": True})
-            entries.filtered(
-                lambda entry: entry.email not in already
-            )._message_log_batch(
-                bodies=dict.fromkeys(
-                    entries.ids,
-                    _("Blacklisted: a consent to e-mail marketing was withdrawn."),
-                )
-            )
-            return
-        ours = marketing.filtered("blacklisted_by_consent")
-        if not ours:
-            return
-        ours.sudo().write({"blacklisted_by_consent": False})
-        emails = set(ours.partner_id.mapped("email_normalized"))
-        remaining = self.sudo().search(
-            [
-                ("partner_id.email_normalized", "in", list(emails)),
-                ("state", "=", "withdrawn"),
-                ("purpose_id.email_marketing", "=", True),
-            ]
-        )
-        # The last remaining withdrawal of an address now owns its blacklisting.
-        owners = remaining.browse()
-        for email in set(remaining.partner_id.mapped("email_normalized")):
-            owners |= remaining.filtered(
-                lambda c, email=email: c.partner_id.email_normalized == email
-            )[:1]
-        owners.write({"blacklisted_by_consent": True})
-        lifted = blacklist.search(
-            [
-                (
-                    "email",
-                    "in",
-                    list(emails - set(owners.partner_id.mapped("email_normalized"))),
-                ),
-                ("active", "=", True),
-            ]
-        )
-        lifted.write({"active": False})
-        lifted._message_log_batch(
-            bodies=dict.fromkeys(
-                lifted.ids,
-                _(
-                    "Removed from the blacklist: the consent to e-mail marketing "
-                    "was given again."
-                ),
-            )
-        )
 
     # ------------------------------------------------------------------
     # Public API (RPC)

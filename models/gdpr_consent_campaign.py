@@ -11,6 +11,7 @@ from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
 from .gdpr_rights import check_dpo
+from .gdpr_sql import table
 
 _logger = logging.getLogger(__name__)
 
@@ -230,9 +231,11 @@ class GdprConsentCampaign(models.Model):
             SQL(
                 "SELECT p.id, p.gdpr_erased_date IS NOT NULL, "
                 "COALESCE(p.gdpr_restricted, FALSE), p.email_normalized, "
-                "bl.id IS NOT NULL FROM res_partner p "
-                "LEFT JOIN mail_blacklist bl ON bl.active "
+                "bl.id IS NOT NULL FROM %s p "
+                "LEFT JOIN %s bl ON bl.active "
                 "AND bl.email = p.email_normalized WHERE p.id = ANY(%s)",
+                table(self.env, "res.partner"),
+                table(self.env, "mail.blacklist"),
                 ids,
             )
         )
@@ -254,13 +257,15 @@ class GdprConsentCampaign(models.Model):
         )
         cr.execute(
             SQL(
-                "SELECT c.partner_id FROM gdpr_consent c "
-                "JOIN gdpr_purpose pu ON pu.id = c.purpose_id "
+                "SELECT c.partner_id FROM %s c "
+                "JOIN %s pu ON pu.id = c.purpose_id "
                 "WHERE c.partner_id = ANY(%s) AND c.purpose_id = ANY(%s) "
                 "AND c.state = 'given' "
                 "AND (c.valid_until IS NULL "
                 "OR c.valid_until > NOW() AT TIME ZONE 'UTC') "
                 "%s GROUP BY c.partner_id HAVING COUNT(DISTINCT c.purpose_id) = %s",
+                table(self.env, "gdpr.consent"),
+                table(self.env, "gdpr.purpose"),
                 ids,
                 purposes.ids,
                 wording,
@@ -272,13 +277,14 @@ class GdprConsentCampaign(models.Model):
         field = self.env["gdpr.consent.request"]._fields["purpose_ids"]
         cr.execute(
             SQL(
-                "SELECT r.partner_id FROM gdpr_consent_request r "
+                "SELECT r.partner_id FROM %s r "
                 "WHERE r.partner_id = ANY(%s) AND r.state = 'sent' "
                 "AND r.kind = 'consent' "
                 "AND r.expires_at > NOW() AT TIME ZONE 'UTC' "
                 "AND NOT EXISTS (SELECT 1 FROM unnest(%s::int[]) asked(id) "
                 "WHERE asked.id NOT IN (SELECT rel.%s FROM %s rel "
                 "WHERE rel.%s = r.id))",
+                table(self.env, "gdpr.consent.request"),
                 ids,
                 purposes.ids,
                 SQL.identifier(field.column2),
@@ -349,8 +355,9 @@ class GdprConsentCampaign(models.Model):
                     COUNT(*) FILTER (WHERE l.answer = 'given'),
                     COUNT(*) FILTER (WHERE l.answer = 'refused'),
                     COUNT(*) FILTER (WHERE l.status = 'expired')
-                    FROM gdpr_consent_campaign_line l
+                    FROM %s l
                     WHERE l.campaign_id = ANY(%s) GROUP BY l.campaign_id""",
+                    table(self.env, "gdpr.consent.campaign.line"),
                     self.ids,
                 )
             )

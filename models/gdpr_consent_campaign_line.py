@@ -130,13 +130,14 @@ class GdprConsentCampaignLine(models.Model):
         self.flush_recordset()
         self.env.cr.execute(
             SQL(
-                "UPDATE gdpr_consent_campaign_line l SET state = 'sent', "
+                "UPDATE %s l SET state = 'sent', "
                 "status = 'sent', request_id = v.request_id, mail_id = v.mail_id, "
                 "message_id = v.message_id, sent_at = %s, "
                 "request_state = 'sent' "
                 "FROM (SELECT unnest(%s::int[]) AS id, "
                 "unnest(%s::int[]) AS request_id, unnest(%s::int[]) AS mail_id, "
                 "unnest(%s::varchar[]) AS message_id) v WHERE l.id = v.id",
+                SQL.identifier(self._table),
                 now,
                 [row[0] for row in rows],
                 [row[1] for row in rows],

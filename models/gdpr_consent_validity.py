@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.modules import module
 from odoo.tools import SQL
 
+from .gdpr_sql import table
+
 _logger = logging.getLogger(__name__)
 
 # An expired consent may be given, refused or asked again.
@@ -83,9 +85,11 @@ class GdprConsent(models.Model):
         self.env["gdpr.consent"].flush_model(["wording_version", "consent_hash"])
         self.env["gdpr.purpose"].flush_model(["wording_version"])
         query = SQL(
-            "(SELECT c.id FROM gdpr_consent c JOIN gdpr_purpose p "
+            "(SELECT c.id FROM %s c JOIN %s p "
             "ON p.id = c.purpose_id WHERE c.consent_hash IS NOT NULL "
-            "AND COALESCE(c.wording_version, 0) < p.wording_version)"
+            "AND COALESCE(c.wording_version, 0) < p.wording_version)",
+            SQL.identifier(self._table),
+            table(self.env, "gdpr.purpose"),
         )
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", query)]

@@ -1,4 +1,3 @@
-import hmac
 import logging
 import secrets
 
@@ -102,7 +101,8 @@ class GdprDataConfirmation(models.Model):
         cutoff = fields.Datetime.now() - relativedelta(months=months)
         self.flush_model()
         asked = SQL(
-            "(SELECT partner_id FROM gdpr_data_confirmation WHERE create_date >= %s)",
+            "(SELECT partner_id FROM %s WHERE create_date >= %s)",
+            SQL.identifier(self._table),
             cutoff,
         )
         return (
@@ -185,12 +185,12 @@ class GdprDataConfirmation(models.Model):
     @api.model
     def _from_token(self, token):
         """The confirmation of an unused, unexpired token, or an empty
-        recordset. The hash is compared in constant time."""
+        recordset. Only the token's hash is stored and searched."""
         if not token or not isinstance(token, str) or len(token) > 128:
             return self.browse()
         digest = token_hash(token)
         confirmation = self.sudo().search([("token_hash", "=", digest)], limit=1)
-        if not confirmation or not hmac.compare_digest(confirmation.token_hash, digest):
+        if not confirmation:
             return self.browse()
         if (
             confirmation.state != "sent"

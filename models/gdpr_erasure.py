@@ -7,7 +7,6 @@ from odoo.tools import SQL
 
 from .gdpr_footprint import (
     ACTIONS,  # noqa: F401 - imported by the log and wizard lines
-    LEGAL_HOLD_MODELS,  # noqa: F401 - imported by retention
     Footprint,
     e164,
     map_read_once,
@@ -374,7 +373,7 @@ class GdprErasure(models.AbstractModel):
         tails = sorted({phone[-PHONE_TAIL:] for phone in phones})
         Model.flush_model([*columns, "country_id"])
         company_country = self.env.company.country_id.code
-        self.env.cr.execute(phone_candidates(Model._table, columns, tails))
+        self.env.cr.execute(phone_candidates(Model, columns, tails))
         ids = [
             row[0]
             for row in self.env.cr.fetchall()
@@ -448,22 +447,21 @@ class GdprErasure(models.AbstractModel):
             for key in candidates
         ]
         self.env.cr.execute(
-            SQL(
-                """SELECT lower(name) FROM res_partner
-                    WHERE lower(name) ~ ANY(%(texts)s) AND id != ALL(%(partners)s)
-                   UNION
-                   SELECT lower(street) FROM res_partner
-                    WHERE lower(street) ~ ANY(%(texts)s) AND id != ALL(%(partners)s)
-                   UNION
-                   SELECT lower(contact_name) FROM crm_lead
-                    WHERE lower(contact_name) ~ ANY(%(texts)s)
-                      AND id != ALL(%(leads)s)
-                   UNION
-                   SELECT lower(street) FROM crm_lead
-                    WHERE lower(street) ~ ANY(%(texts)s) AND id != ALL(%(leads)s)""",
-                texts=patterns,
-                partners=partners.ids,
-                leads=leads.ids,
+            SQL(" UNION ").join(
+                SQL(
+                    "SELECT lower(%(column)s) FROM %(table)s "
+                    "WHERE lower(%(column)s) ~ ANY(%(texts)s) AND id != ALL(%(ids)s)",
+                    column=SQL.identifier(column),
+                    table=SQL.identifier(records._table),
+                    texts=patterns,
+                    ids=records.ids,
+                )
+                for records, column in (
+                    (partners, "name"),
+                    (partners, "street"),
+                    (leads, "contact_name"),
+                    (leads, "street"),
+                )
             )
         )
         others = [row[0] for row in self.env.cr.fetchall()]

@@ -247,4 +247,10 @@ class GdprErasure(models.AbstractModel):
         """Notifications waiting for browsers may repeat the person's data."""
         found = find_mentions(env, "bus.bus", ("message",), footprint)
         if found:
-            env.cr.execute(SQL("DELETE FROM bus_bus WHERE id = ANY(%s)", sorted(found)))
+            env.cr.execute(
+                SQL(
+                    "DELETE FROM %s WHERE id = ANY(%s)",
+                    SQL.identifier(env["bus.bus"]._table),
+                    sorted(found),
+                )
+            )

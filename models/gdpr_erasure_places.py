@@ -107,33 +107,46 @@ class GdprErasure(models.AbstractModel):
                 erased[model].update(reasons)
         return {model: sorted(ids) for model, ids in erased.items() if ids}
 
+    @api.model
+    def _legal_hold_models(self):
+        """``{model: reason}`` of the installed models whose records the law
+        makes the company keep: the built-in accounting models, and the
+        models with fields the map keeps for legal reasons (but the person's
+        own records, anonymised around the fields kept). The one list of
+        the erasure and of retention."""
+        hold_models = dict(LEGAL_HOLD_MODELS)
+        for entries in self._map_entries().values():
+            for entry in entries.values():
+                if entry.erasure_method == "keep" and entry.model not in (
+                    "res.partner",
+                    "crm.lead",
+                    "res.partner.bank",
+                ):
+                    hold_models.setdefault(entry.model, entry.legal_hold_reason)
+        return {
+            model: reason for model, reason in hold_models.items() if model in self.env
+        }
+
+    @api.model
+    def _partner_references(self, model_name):
+        """The stored many2one fields of ``model_name`` to contacts."""
+        return [
+            name
+            for name, fld in self.env[model_name]._fields.items()
+            if fld.type == "many2one"
+            and fld.comodel_name == "res.partner"
+            and fld.store
+        ]
+
     def _find_legal_holds(self, footprint):
-        """Records the law makes the company keep: the built-in accounting
-        models, and models with fields the map keeps for legal reasons."""
+        """Records the law makes the company keep, that refer to the
+        person's contacts."""
         env = footprint.partners.env
         if not footprint.partners:
             return
-        keep_entries = [
-            entry
-            for entries in self._map_entries().values()
-            for entry in entries.values()
-            if entry.erasure_method == "keep"
-        ]
-        hold_models = dict(LEGAL_HOLD_MODELS)
-        for entry in keep_entries:
-            if entry.model not in ("res.partner", "crm.lead", "res.partner.bank"):
-                hold_models.setdefault(entry.model, entry.legal_hold_reason)
-        for model_name, reason in hold_models.items():
-            if model_name not in env:
-                continue
+        for model_name, reason in self._legal_hold_models().items():
             model = env[model_name]
-            references = [
-                name
-                for name, fld in model._fields.items()
-                if fld.type == "many2one"
-                and fld.comodel_name == "res.partner"
-                and fld.store
-            ]
+            references = self._partner_references(model_name)
             if not references:
                 continue
             domain = ["|"] * (len(references) - 1) + [

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from odoo.tools import SQL, email_normalize
+from odoo.tools.sql import escape_psql
 
 try:
     import phonenumbers
@@ -70,13 +71,10 @@ def map_read_once():
         _map_memo.reset(token)
 
 
-def like_escape(value):
-    return re.sub(r"([%_\\])", r"\\\1", value)
-
-
-def contains_patterns(values):
-    """ILIKE patterns matching text that contains one of ``values``."""
-    return ["%" + like_escape(value) + "%" for value in sorted(values)]
+def ilike_pattern(*words):
+    """The (I)LIKE pattern of the text holding ``words`` in this order: the
+    one way the add-on searches text in SQL."""
+    return "%" + "%".join(escape_psql(word) for word in words) + "%"
 
 
 def normalize_email(value):
@@ -253,17 +251,11 @@ class Footprint:
             return []
         patterns = set()
         for email in self.emails:
-            patterns.add("%" + like_escape(email) + "%")
+            patterns.add(ilike_pattern(email))
         for text in self.texts:
-            patterns.add(
-                "%"
-                + "%".join(like_escape(word) for word in clean_text(text).split())
-                + "%"
-            )
+            patterns.add(ilike_pattern(*clean_text(text).split()))
         for number in self.phones:
-            patterns.update(
-                "%" + like_escape(spelling) + "%" for spelling in phone_formats(number)
-            )
+            patterns.update(map(ilike_pattern, phone_formats(number)))
         return sorted(patterns)
 
     def _text_regex(self):

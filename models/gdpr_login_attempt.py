@@ -1,9 +1,7 @@
-import hashlib
-import hmac
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.tools.misc import hmac
 
 RETENTION_PARAM = "crm_gdpr.login_journal_days"
 ALERT_FAILURES_PARAM = "crm_gdpr.login_alert_failures"
@@ -17,13 +15,11 @@ FAILED = ("failure", "blocked")
 RPC_PATHS = ("/xmlrpc", "/jsonrpc", "/json/")
 
 
-def login_hash(secret, login):
-    """A keyed hash of what was typed as login: the same text gives the same
-    hash in this database only, and the text cannot be read back."""
-    normalized = (login or "").strip().lower()
-    return hmac.new(
-        secret.encode(), f"login:{normalized}".encode(), hashlib.sha256
-    ).hexdigest()
+def login_hash(env, login):
+    """A keyed hash of what was typed as login (HMAC-SHA256 under the
+    database secret): the same text gives the same hash in this database
+    only, and the text cannot be read back."""
+    return hmac(env(su=True), "crm_gdpr.login", (login or "").strip().lower())
 
 
 class GdprLoginAttempt(models.Model):
@@ -72,10 +68,6 @@ class GdprLoginAttempt(models.Model):
             )
 
     @api.model
-    def _secret(self):
-        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
-
-    @api.model
     def _record(self, login, result, uid=None, httprequest=None):
         """Journal an attempt (called as superuser, in its own cursor)."""
         login = (login or "").strip() if isinstance(login, str) else ""
@@ -87,7 +79,7 @@ class GdprLoginAttempt(models.Model):
             "result": result,
             "user_id": user.id,
             "login": user.login if user else False,
-            "login_hash": login_hash(self._secret(), user.login if user else login),
+            "login_hash": login_hash(self.env, user.login if user else login),
         }
         if httprequest is not None:
             values.update(

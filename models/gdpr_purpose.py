@@ -3,8 +3,6 @@ import re
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .gdpr_consent import hash_text
-
 LEGAL_BASES = [
     ("consent", "Consent (Art. 6(1)(a))"),
     ("contract", "Contract (Art. 6(1)(b))"),
@@ -15,7 +13,7 @@ LEGAL_BASES = [
 ]
 
 RETENTION_END_ACTIONS = [
-    ("anonymize", "Anonymise"),
+    ("anonymise", "Anonymise"),
     ("delete", "Delete"),
     ("archive", "Archive"),
 ]
@@ -84,7 +82,7 @@ class GdprPurpose(models.Model):
         RETENTION_END_ACTIONS,
         string="At the end of retention",
         required=True,
-        default="anonymize",
+        default="anonymise",
         tracking=True,
     )
     data_category_ids = fields.Many2many("gdpr.data.category", string="Data categories")
@@ -107,7 +105,6 @@ class GdprPurpose(models.Model):
         help="Leave empty to share the purpose between all companies.",
     )
     active = fields.Boolean(default=True, tracking=True)
-    consent_ids = fields.One2many("gdpr.consent", "purpose_id", string="Consents")
     consent_given_count = fields.Integer(compute="_compute_consent_given_count")
     consent_validity_months = fields.Integer(
         string="Consent valid for (months)",
@@ -121,21 +118,6 @@ class GdprPurpose(models.Model):
         help="When a consent expires, e-mail the person a personal link to "
         "give it again.",
     )
-    wording_version = fields.Integer(
-        string="Current wording version",
-        readonly=True,
-        copy=False,
-        help="Raised each time the consent wording changes, in any language.",
-    )
-    wording_ids = fields.One2many(
-        "gdpr.purpose.wording", "purpose_id", string="Wording versions", readonly=True
-    )
-    consent_expired_count = fields.Integer(compute="_compute_consent_version_counts")
-    consent_outdated_count = fields.Integer(
-        string="Consents on an older wording",
-        compute="_compute_consent_version_counts",
-    )
-
     _sql_constraints = [
         ("code_unique", "UNIQUE(code)", "The code of a purpose must be unique."),
         (
@@ -165,123 +147,6 @@ class GdprPurpose(models.Model):
         )
         for purpose in self:
             purpose.consent_given_count = counts.get(purpose, 0)
-
-    def _compute_consent_version_counts(self):
-        Consent = self.env["gdpr.consent"]
-        expired = dict(
-            Consent._read_group(
-                [("purpose_id", "in", self.ids), ("state", "=", "expired")],
-                ["purpose_id"],
-                ["__count"],
-            )
-        )
-        outdated = dict(
-            Consent._read_group(
-                [
-                    ("purpose_id", "in", self.ids),
-                    ("state", "=", "given"),
-                    ("wording_outdated", "=", True),
-                ],
-                ["purpose_id"],
-                ["__count"],
-            )
-        )
-        for purpose in self:
-            purpose.consent_expired_count = expired.get(purpose, 0)
-            purpose.consent_outdated_count = outdated.get(purpose, 0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        purposes = super().create(vals_list)
-        purposes._snapshot_wording()
-        return purposes
-
-    def write(self, vals):
-        result = super().write(vals)
-        if "consent_text" in vals:
-            self._snapshot_wording()
-        return result
-
-    def _snapshot_wording(self):
-        """Keep the consent wording of every installed language as a new
-        version when it differs from the current one."""
-        langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        Wording = self.env["gdpr.purpose.wording"].sudo()
-        current = Wording.search([("purpose_id", "in", self.ids)])
-        for purpose in self:
-            texts = {
-                lang: purpose.with_context(lang=lang).consent_text for lang in langs
-            }
-            texts = {lang: text for lang, text in texts.items() if text}
-            if not texts:
-                continue
-            known = {
-                (w.lang, w.consent_hash)
-                for w in current
-                if w.purpose_id == purpose and w.version == purpose.wording_version
-            }
-            if known == {(lang, hash_text(text)) for lang, text in texts.items()}:
-                continue
-            version = purpose.wording_version + 1
-            Wording.create(
-                [
-                    {
-                        "purpose_id": purpose.id,
-                        "version": version,
-                        "lang": lang,
-                        "consent_text": text,
-                        "consent_hash": hash_text(text),
-                    }
-                    for lang, text in texts.items()
-                ]
-            )
-            purpose.sudo().wording_version = version
-            # consents recorded on this very wording before it was a version
-            # (an upgrade, an integration) now point at it
-            Consent = self.env["gdpr.consent"].sudo()
-            earlier = Consent.search(
-                [
-                    ("purpose_id", "=", purpose.id),
-                    ("wording_version", "=", 0),
-                    ("consent_hash", "in", [hash_text(t) for t in texts.values()]),
-                ]
-            )
-            if earlier:
-                self.env.add_to_compute(Consent._fields["wording_version"], earlier)
-
-    @api.model
-    def _snapshot_all_wordings(self):
-        """Keep the current wording of every purpose as a version (at install
-        and upgrade; a purpose whose wording is already kept is left as is)."""
-        self.sudo().with_context(active_test=False).search([])._snapshot_wording()
-
-    def action_view_outdated_consents(self):
-        """The consents given on an older wording of this purpose."""
-        action = self.action_view_consents()
-        action["domain"] = [
-            ("purpose_id", "=", self.id),
-            ("state", "=", "given"),
-            ("wording_outdated", "=", True),
-        ]
-        return action
-
-    def action_reask_outdated(self):
-        """A draft consent campaign asking again everyone who agreed to an
-        older wording of this purpose."""
-        self.ensure_one()
-        campaign = self.env["gdpr.consent.campaign"].create(
-            {
-                "name": _("%s: new wording", self.name),
-                "purpose_ids": [fields.Command.set(self.ids)],
-                "audience": "outdated",
-            }
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "gdpr.consent.campaign",
-            "res_id": campaign.id,
-            "view_mode": "form",
-        }
 
     @api.constrains("code")
     def _check_code(self):

@@ -1,8 +1,11 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, email_normalize
+
+from .gdpr_rights import check_group
+from .gdpr_sql import table, tables
 
 # Why a person may not be contacted for a purpose, the least permissive first.
 REFUSALS = (
@@ -38,10 +41,11 @@ class GdprPurpose(models.Model):
         on any of them wins over a consent on another. ``reason`` is the
         least permissive of ``reasons``.
         """
-        if not self.env.user._is_internal():
-            raise AccessError(
-                self.env._("Only internal users may check who can be contacted.")
-            )
+        check_group(
+            self.env,
+            "base.group_user",
+            self.env._("Only internal users may check who can be contacted."),
+        )
         purpose = self._get_by_code(purpose_code)
         partner_ids = partner_ids or []
         emails = emails or []
@@ -188,10 +192,10 @@ class GdprPurpose(models.Model):
                        BOOL_OR(o.id IS NOT NULL),
                        BOOL_OR(c.state = 'withdrawn'),
                        BOOL_OR(c.state = 'refused')
-                  FROM res_partner p
-             LEFT JOIN gdpr_objection o
+                  FROM %(partner)s p
+             LEFT JOIN %(objection)s o
                     ON o.partner_id = p.id AND o.purpose_id = %(purpose)s
-             LEFT JOIN gdpr_consent c
+             LEFT JOIN %(consent)s c
                     ON c.partner_id = p.id AND c.purpose_id = %(purpose)s
                    AND c.state IN ('withdrawn', 'refused')
                  WHERE p.email_normalized = ANY(%(emails)s::varchar[])
@@ -203,6 +207,12 @@ class GdprPurpose(models.Model):
                 purpose=purpose.id,
                 emails=literal,
                 own=own,
+                **tables(
+                    self.env,
+                    partner="res.partner",
+                    objection="gdpr.objection",
+                    consent="gdpr.consent",
+                ),
             )
         )
         names = ("erased", "restricted", "objection", "withdrawn", "refused")
@@ -213,9 +223,10 @@ class GdprPurpose(models.Model):
         cr.execute(
             SQL(
                 "SELECT unnest(%s::varchar[]) EXCEPT "
-                "SELECT email_normalized FROM res_partner p "
+                "SELECT email_normalized FROM %s p "
                 "WHERE email_normalized IS NOT NULL AND %s",
                 literal,
+                table(self.env, "res.partner"),
                 own,
             )
         )
@@ -229,12 +240,14 @@ class GdprPurpose(models.Model):
                     SELECT p.email_normalized,
                            BOOL_OR(c.state = 'given' AND (c.valid_until IS NULL
                                    OR c.valid_until > NOW() AT TIME ZONE 'UTC'))
-                      FROM gdpr_consent c
-                      JOIN res_partner p ON p.id = c.partner_id
+                      FROM %s c
+                      JOIN %s p ON p.id = c.partner_id
                      WHERE c.purpose_id = %s AND c.state IN ('given', 'expired')
                        AND p.email_normalized = ANY(%s::varchar[]) AND %s
                   GROUP BY p.email_normalized
                     """,
+                    table(self.env, "gdpr.consent"),
+                    table(self.env, "res.partner"),
                     purpose.id,
                     literal,
                     own,
@@ -247,8 +260,8 @@ class GdprPurpose(models.Model):
         if blacklist:
             cr.execute(
                 SQL(
-                    "SELECT email FROM mail_blacklist "
-                    "WHERE active AND email = ANY(%s::varchar[])",
+                    "SELECT email FROM %s WHERE active AND email = ANY(%s::varchar[])",
+                    table(self.env, "mail.blacklist"),
                     literal,
                 )
             )

@@ -1,7 +1,7 @@
 from odoo import _, models
 from odoo.tools import SQL
 
-from .gdpr_footprint import normalize_email
+from .gdpr_footprint import ilike_pattern, normalize_email
 
 
 class GdprRequest(models.Model):
@@ -18,12 +18,10 @@ class GdprRequest(models.Model):
             self.flush_model(["requester_email"])
             self.env.cr.execute(
                 SQL(
-                    "SELECT id, requester_email FROM gdpr_request "
-                    "WHERE lower(requester_email) LIKE ANY(%s)",
-                    [
-                        "%" + email.replace("%", r"\%").replace("_", r"\_") + "%"
-                        for email in emails
-                    ],
+                    "SELECT id, requester_email FROM %s "
+                    "WHERE requester_email ILIKE ANY(%s)",
+                    SQL.identifier(self._table),
+                    [ilike_pattern(email) for email in emails],
                 )
             )
             by_email = [

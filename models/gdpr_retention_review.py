@@ -8,8 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .gdpr_erasure import LEGAL_HOLD_MODELS
 from .gdpr_rights import DPO_GROUP, check_dpo
+from .gdpr_sql import table, tables
 
 AUTO_PARAM = "crm_gdpr.retention_auto"
 # records that tie a person to a contract, when their module is installed
@@ -95,20 +95,13 @@ class GdprRetentionReview(models.Model):
     def _reference_columns(self, model_names):
         """(table, column) of the stored many2one fields to contacts of the
         installed ``model_names``."""
-        columns = []
-        for name in model_names:
-            if name not in self.env:
-                continue
-            model = self.env[name]
-            columns += [
-                (model._table, field.name)
-                for field in model._fields.values()
-                if field.type == "many2one"
-                and field.comodel_name == "res.partner"
-                and field.store
-                and field.column_type
-            ]
-        return columns
+        Erasure = self.env["gdpr.erasure"]
+        return [
+            (self.env[name]._table, column)
+            for name in model_names
+            if name in self.env
+            for column in Erasure._partner_references(name)
+        ]
 
     def _exists_any(self, columns, key):
         if not columns:
@@ -123,15 +116,10 @@ class GdprRetentionReview(models.Model):
             for table, column in columns
         )
 
-    def _hold_models(self):
-        keep = self.env["gdpr.field"].sudo().search([("erasure_method", "=", "keep")])
-        return set(LEGAL_HOLD_MODELS) | (
-            set(keep.mapped("model")) - {"res.partner", "crm.lead", "res.partner.bank"}
-        )
-
     def _partner_rows(self, last_id, limit):
         hold = self._exists_any(
-            self._reference_columns(self._hold_models()), SQL("p.id")
+            self._reference_columns(self.env["gdpr.erasure"]._legal_hold_models()),
+            SQL("p.id"),
         )
         contract = self._exists_any(
             self._reference_columns(CONTRACT_MODELS), SQL("p.id")
@@ -141,33 +129,45 @@ class GdprRetentionReview(models.Model):
                 """
             SELECT p.id, p.company_id,
                    GREATEST(p.write_date, p.create_date,
-                            (SELECT MAX(m.date) FROM mail_message m
-                              WHERE m.model = 'res.partner' AND m.res_id = p.id),
-                            (SELECT MAX(l.write_date) FROM crm_lead l
+                            (SELECT MAX(m.date) FROM %(message)s m
+                              WHERE m.model = %(partner_model)s AND m.res_id = p.id),
+                            (SELECT MAX(l.write_date) FROM %(lead)s l
                               WHERE l.partner_id = p.id)),
-                   EXISTS(SELECT 1 FROM gdpr_consent c
-                            JOIN gdpr_purpose pu ON pu.id = c.purpose_id
+                   EXISTS(SELECT 1 FROM %(consent)s c
+                            JOIN %(purpose)s pu ON pu.id = c.purpose_id
                            WHERE c.partner_id = p.id AND c.state = 'given'
                              AND pu.active),
-                   EXISTS(SELECT 1 FROM crm_lead l
-                            LEFT JOIN crm_stage s ON s.id = l.stage_id
+                   EXISTS(SELECT 1 FROM %(lead)s l
+                            LEFT JOIN %(stage)s s ON s.id = l.stage_id
                            WHERE l.partner_id = p.id AND l.active
                              AND l.type = 'opportunity'
                              AND NOT COALESCE(s.is_won, false)),
-                   EXISTS(SELECT 1 FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+                   EXISTS(SELECT 1 FROM %(lead)s l JOIN %(stage)s s ON s.id = l.stage_id
                            WHERE l.partner_id = p.id AND s.is_won) OR (%(contract)s),
                    %(hold)s
-              FROM res_partner p
+              FROM %(partner)s p
              WHERE p.id > %(last_id)s AND p.active AND NOT COALESCE(p.is_company, false)
                AND p.gdpr_erased_date IS NULL
-               AND NOT EXISTS(SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
-               AND NOT EXISTS(SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
+               AND NOT EXISTS(SELECT 1 FROM %(user)s u WHERE u.partner_id = p.id)
+               AND NOT EXISTS(SELECT 1 FROM %(company)s c WHERE c.partner_id = p.id)
           ORDER BY p.id
              LIMIT %(limit)s""",
                 contract=contract,
                 hold=hold,
                 last_id=last_id,
                 limit=limit,
+                partner_model="res.partner",
+                **tables(
+                    self.env,
+                    message="mail.message",
+                    lead="crm.lead",
+                    consent="gdpr.consent",
+                    purpose="gdpr.purpose",
+                    stage="crm.stage",
+                    partner="res.partner",
+                    user="res.users",
+                    company="res.company",
+                ),
             )
         )
         return self.env.cr.fetchall()
@@ -175,24 +175,31 @@ class GdprRetentionReview(models.Model):
     def _lead_rows(self, last_id, limit):
         """Leads without a contact: people known only as leads."""
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT l.id, l.company_id,
                    GREATEST(l.write_date, l.create_date,
-                            (SELECT MAX(m.date) FROM mail_message m
-                              WHERE m.model = 'crm.lead' AND m.res_id = l.id)),
+                            (SELECT MAX(m.date) FROM %(message)s m
+                              WHERE m.model = %(lead_model)s AND m.res_id = l.id)),
                    false,
                    l.active AND l.type = 'opportunity'
                        AND NOT COALESCE(s.is_won, false),
                    COALESCE(s.is_won, false),
                    false
-              FROM crm_lead l
-              LEFT JOIN crm_stage s ON s.id = l.stage_id
-             WHERE l.id > %s AND l.partner_id IS NULL
+              FROM %(lead)s l
+              LEFT JOIN %(stage)s s ON s.id = l.stage_id
+             WHERE l.id > %(last_id)s AND l.partner_id IS NULL
                AND (l.email_from IS NOT NULL OR l.phone IS NOT NULL
                     OR l.contact_name IS NOT NULL)
           ORDER BY l.id
-             LIMIT %s""",
-            [last_id, limit],
+             LIMIT %(limit)s""",
+                lead_model="crm.lead",
+                last_id=last_id,
+                limit=limit,
+                **tables(
+                    self.env, message="mail.message", lead="crm.lead", stage="crm.stage"
+                ),
+            )
         )
         return self.env.cr.fetchall()
 
@@ -265,7 +272,7 @@ class GdprRetentionReview(models.Model):
                             "res_id": row[0],
                             "purpose_id": purpose.id or False,
                             "ended_on": ended_on,
-                            "action": purpose.retention_end_action or "anonymize",
+                            "action": purpose.retention_end_action or "anonymise",
                             "excluded": bool(excluded),
                             "exclusion_reason": excluded or False,
                         }
@@ -321,14 +328,14 @@ class GdprRetentionReview(models.Model):
             ("excluded", "=", False),
         ]
         lines = Line.search(domain, limit=batch_size, order="id")
-        for line in lines.filtered(lambda line: line.action != "anonymize"):
+        for line in lines.filtered(lambda line: line.action != "anonymise"):
             try:
                 with self.env.cr.savepoint():
                     # the files of the attachments deleted go at commit
                     line.state = line.with_context(gdpr_remove_files=True)._apply()
             except (UserError, ValidationError, AccessError, IntegrityError) as error:
                 line.write({"state": "failed", "error": str(error)})
-        anonymise = lines.filtered(lambda line: line.action == "anonymize")
+        anonymise = lines.filtered(lambda line: line.action == "anonymise")
         if anonymise:
             self._anonymise(anonymise)
         remaining = Line.search_count(domain)
@@ -428,15 +435,18 @@ class GdprRetentionReview(models.Model):
                 key = (entry.model_id.name, entry.category_id.name)
                 per_category[key] += entry.stored_count
         cr.execute(
-            """SELECT CASE
-                        WHEN age < interval '1 year' THEN 1
-                        WHEN age < interval '3 years' THEN 2
-                        WHEN age < interval '5 years' THEN 3
-                        ELSE 4 END, COUNT(*)
-                 FROM (SELECT now() - GREATEST(write_date, create_date) AS age
-                         FROM res_partner
-                        WHERE active AND NOT COALESCE(is_company, false)) ages
-             GROUP BY 1 ORDER BY 1"""
+            SQL(
+                """SELECT CASE
+                            WHEN age < interval '1 year' THEN 1
+                            WHEN age < interval '3 years' THEN 2
+                            WHEN age < interval '5 years' THEN 3
+                            ELSE 4 END, COUNT(*)
+                     FROM (SELECT now() - GREATEST(write_date, create_date) AS age
+                             FROM %s
+                            WHERE active AND NOT COALESCE(is_company, false)) ages
+                 GROUP BY 1 ORDER BY 1""",
+                table(self.env, "res.partner"),
+            )
         )
         rows = cr.fetchall()
         labels = {

@@ -4,7 +4,7 @@ import time
 from psycopg2 import errors
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from .gdpr_footprint import searched_expression
 
@@ -37,14 +37,19 @@ PHONE_COLUMNS = {
 }
 PHONE_TAIL = 7
 # plain indexes the person finder's exact lookups need and Odoo lacks
-EXACT_INDEXES = {
-    "res_partner_crm_gdpr_email_idx": ("res_partner", "email_normalized"),
-    "res_partner_crm_gdpr_lower_name_idx": ("res_partner", "lower(name)"),
-    "res_partner_crm_gdpr_lower_street_idx": ("res_partner", "lower(street)"),
-    "crm_lead_crm_gdpr_lower_contact_name_idx": ("crm_lead", "lower(contact_name)"),
-    "crm_lead_crm_gdpr_lower_street_idx": ("crm_lead", "lower(street)"),
-    "calendar_attendee_crm_gdpr_partner_idx": ("calendar_attendee", "partner_id"),
-}
+# (model, kind of the index's name, indexed expression)
+EXACT_INDEXES = (
+    ("res.partner", "email", SQL.identifier("email_normalized")),
+    ("res.partner", "lower_name", SQL("lower(%s)", SQL.identifier("name"))),
+    ("res.partner", "lower_street", SQL("lower(%s)", SQL.identifier("street"))),
+    (
+        "crm.lead",
+        "lower_contact_name",
+        SQL("lower(%s)", SQL.identifier("contact_name")),
+    ),
+    ("crm.lead", "lower_street", SQL("lower(%s)", SQL.identifier("street"))),
+    ("calendar.attendee", "partner", SQL.identifier("partner_id")),
+)
 
 
 def phone_tail_expression(column):
@@ -57,13 +62,16 @@ def phone_tail_expression(column):
     )
 
 
-def phone_candidates(table, columns, tails):
-    """The rows of ``table`` whose phone columns end with one of ``tails``:
+def phone_candidates(Model, columns, tails):
+    """The rows of ``Model`` whose phone columns end with one of ``tails``:
     id, the numbers, and the code of the record's country."""
+    table = Model._table
+    country_table = Model.env["res.country"]._table
     return SQL(
-        """SELECT id, %s, (SELECT code FROM res_country WHERE id = country_id)
+        """SELECT id, %s, (SELECT code FROM %s WHERE id = country_id)
              FROM %s WHERE %s""",
         SQL(", ").join(map(SQL.identifier, columns)),
+        SQL.identifier(country_table),
         SQL.identifier(table),
         SQL(" OR ").join(
             SQL("%s = ANY(%s)", phone_tail_expression(column), tails)
@@ -92,12 +100,12 @@ class GdprSearchIndex(models.AbstractModel):
     @api.model
     def _has_trigram(self):
         cr = self.env.cr
-        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        cr.execute(SQL("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
         if cr.fetchone():
             return True
         try:
             with cr.savepoint():
-                cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
             return True
         except (errors.InsufficientPrivilege, errors.UndefinedFile) as error:
             _logger.warning(
@@ -121,8 +129,10 @@ class GdprSearchIndex(models.AbstractModel):
                 made.update(
                     self._create_index(name, table, phone_tail_expression(column))
                 )
-        for name, (table, expression) in EXACT_INDEXES.items():
-            made.update(self._create_index(name, table, SQL(expression)))
+        for model_name, kind, expression in EXACT_INDEXES:
+            table = self.env[model_name]._table
+            name = self._index_name(table, kind)
+            made.update(self._create_index(name, table, expression))
         if not self._has_trigram():
             return made
         for model_name, columns in SEARCHED_COLUMNS.items():
@@ -158,8 +168,7 @@ class GdprSearchIndex(models.AbstractModel):
         trigram index with ``trigram``) unless it exists: ``{name: seconds}``
         or ``{}``."""
         cr = self.env.cr
-        cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
-        if cr.fetchone():
+        if sql.index_exists(cr, name):
             return {}
         start = time.monotonic()
         cr.execute(

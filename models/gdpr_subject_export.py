@@ -2,12 +2,11 @@ import base64
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext
 
+from .gdpr_rights import check_dpo
 from .rpc_values import rpc_safe
 
-DPO_GROUP = "crm_gdpr.group_gdpr_dpo"
 EXPORT_FORMAT = "crm_gdpr.subject_export/1"
 # files are not part of the package: they are listed, not copied
 SKIPPED_TYPES = {"binary", "image", "one2many", "many2many"}
@@ -26,10 +25,9 @@ class GdprSubjectExport(models.AbstractModel):
     @api.model
     def export_person(self, partner_id):
         """The person's data package as a dict (see README for the format)."""
-        if not self.env.user.has_group(DPO_GROUP):
-            raise AccessError(
-                _("Only the data protection officer can export a person's data.")
-            )
+        check_dpo(
+            self.env, _("Only the data protection officer can export a person's data.")
+        )
         partner = self.env["res.partner"]._gdpr_from_rpc(partner_id)
         return rpc_safe(self._build(partner))
 

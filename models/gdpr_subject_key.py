@@ -55,9 +55,12 @@ class GdprSubjectKey(models.Model):
     def init(self):
         # a subject has one live key; destroyed keys stay as a record
         self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS gdpr_subject_key_live_uniq "
-            "ON gdpr_subject_key (subject_model, subject_res_id) "
-            "WHERE destroyed_date IS NULL"
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s "
+                "ON %s (subject_model, subject_res_id) WHERE destroyed_date IS NULL",
+                SQL.identifier(f"{self._table}_live_uniq"),
+                SQL.identifier(self._table),
+            )
         )
 
     def _compute_display_name(self):
@@ -83,12 +86,16 @@ class GdprSubjectKey(models.Model):
         cr = self.env.cr
         models, res_ids = map(list, zip(*subjects, strict=True))
         cr.execute(
-            """SELECT k.id, k.subject_model, k.subject_res_id, k.secret
-                 FROM gdpr_subject_key k
-                 JOIN unnest(%s::varchar[], %s::int[]) AS s(model, res_id)
-                   ON k.subject_model = s.model AND k.subject_res_id = s.res_id
-                WHERE k.destroyed_date IS NULL""",
-            [models, res_ids],
+            SQL(
+                """SELECT k.id, k.subject_model, k.subject_res_id, k.secret
+                     FROM %s k
+                     JOIN unnest(%s::varchar[], %s::int[]) AS s(model, res_id)
+                       ON k.subject_model = s.model AND k.subject_res_id = s.res_id
+                    WHERE k.destroyed_date IS NULL""",
+                SQL.identifier(self._table),
+                models,
+                res_ids,
+            )
         )
         found = {
             (model, res_id): (key_id, secret)
@@ -98,18 +105,28 @@ class GdprSubjectKey(models.Model):
         if missing:
             models, res_ids = map(list, zip(*missing, strict=True))
             secrets = [SubjectCipher.new_secret() for _subject in missing]
+            Partner = self.env["res.partner"]
             cr.execute(
-                """INSERT INTO gdpr_subject_key
-                     (subject_model, subject_res_id, partner_id, secret,
-                      create_uid, create_date, write_uid, write_date)
-                   SELECT s.model, s.res_id, p.id, s.secret,
-                          %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
-                     FROM unnest(%s::varchar[], %s::int[], %s::varchar[])
-                          AS s(model, res_id, secret)
-                     LEFT JOIN res_partner p
-                       ON s.model = 'res.partner' AND p.id = s.res_id
-                RETURNING id, subject_model, subject_res_id, secret""",
-                [self.env.uid, self.env.uid, models, res_ids, secrets],
+                SQL(
+                    """INSERT INTO %(table)s
+                         (subject_model, subject_res_id, partner_id, secret,
+                          create_uid, create_date, write_uid, write_date)
+                       SELECT s.model, s.res_id, p.id, s.secret,
+                              %(uid)s, now() at time zone 'UTC',
+                              %(uid)s, now() at time zone 'UTC'
+                         FROM unnest(%(models)s::varchar[], %(res_ids)s::int[],
+                                     %(secrets)s::varchar[]) AS s(model, res_id, secret)
+                         LEFT JOIN %(partners)s p
+                           ON s.model = %(partner_model)s AND p.id = s.res_id
+                    RETURNING id, subject_model, subject_res_id, secret""",
+                    table=SQL.identifier(self._table),
+                    uid=self.env.uid,
+                    models=models,
+                    res_ids=res_ids,
+                    secrets=secrets,
+                    partners=SQL.identifier(Partner._table),
+                    partner_model=Partner._name,
+                )
             )
             found.update(
                 {
@@ -129,8 +146,9 @@ class GdprSubjectKey(models.Model):
             return {}
         self.env.cr.execute(
             SQL(
-                "SELECT id, secret FROM gdpr_subject_key "
+                "SELECT id, secret FROM %s "
                 "WHERE id = ANY(%s) AND destroyed_date IS NULL",
+                SQL.identifier(self._table),
                 list(key_ids),
             )
         )
@@ -149,7 +167,7 @@ class GdprSubjectKey(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """UPDATE gdpr_subject_key k
+                """UPDATE %s k
                       SET secret = NULL, partner_id = NULL,
                           destroyed_date = now() at time zone 'UTC',
                           write_date = now() at time zone 'UTC', write_uid = %s
@@ -157,6 +175,7 @@ class GdprSubjectKey(models.Model):
                     WHERE k.subject_model = s.model AND k.subject_res_id = s.res_id
                       AND k.destroyed_date IS NULL
                 RETURNING k.id""",
+                SQL.identifier(self._table),
                 self.env.uid,
                 values,
             )

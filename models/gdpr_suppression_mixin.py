@@ -13,6 +13,7 @@ class GdprSuppressionMixin(models.AbstractModel):
 
     gdpr_suppression_warning = fields.Char(compute="_compute_gdpr_suppression_warning")
 
+    @api.depends(lambda self: (*self._gdpr_email_fields, *self._gdpr_phone_fields))
     def _compute_gdpr_suppression_warning(self):
         Suppression = self.env["gdpr.suppression"]
         for record in self:

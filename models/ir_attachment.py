@@ -45,12 +45,13 @@ class IrAttachment(models.Model):
         garbage collection."""
         try:
             with mute_logger("odoo.sql_db"), registry.cursor() as cr:
-                cr.execute("SET LOCAL lock_timeout TO '5s'")
-                cr.execute("LOCK ir_attachment IN SHARE MODE")
+                table = SQL.identifier(self._table)
+                cr.execute(SQL("SET LOCAL lock_timeout TO '5s'"))
+                cr.execute(SQL("LOCK %s IN SHARE MODE", table))
                 cr.execute(
                     SQL(
-                        "SELECT store_fname FROM ir_attachment "
-                        "WHERE store_fname = ANY(%s)",
+                        "SELECT store_fname FROM %s WHERE store_fname = ANY(%s)",
+                        table,
                         sorted(fnames),
                     )
                 )

@@ -27,13 +27,19 @@ class IrAttachment(models.Model):
         deleted = footprint.ids("mail.message", "delete")
         scrubbed = footprint.ids("mail.message", "scrub")
         if deleted or (scrubbed and footprint.partners):
-            self.env["mail.message"].flush_model(["author_id", "attachment_ids"])
+            Message = self.env["mail.message"]
+            Message.flush_model(["author_id", "attachment_ids"])
+            relation = Message._fields["attachment_ids"]
             cr.execute(
                 SQL(
-                    """SELECT r.attachment_id FROM message_attachment_rel r
-                         JOIN mail_message m ON m.id = r.message_id
+                    """SELECT r.%s FROM %s r
+                         JOIN %s m ON m.id = r.%s
                         WHERE m.id = ANY(%s)
                            OR (m.id = ANY(%s) AND m.author_id = ANY(%s))""",
+                    SQL.identifier(relation.column2),
+                    SQL.identifier(relation.relation),
+                    SQL.identifier(Message._table),
+                    SQL.identifier(relation.column1),
                     deleted,
                     scrubbed,
                     footprint.partners.ids,

@@ -116,14 +116,17 @@ class MailMail(models.Model):
 
     def _gdpr_erasure_places(self, footprint):
         partners = footprint.partners
+        recipients = self._fields["recipient_ids"]
         found = find_mentions(
             self.env,
             self._name,
             SEARCHED_COLUMNS[self._name],
             footprint,
             extra=SQL(
-                "id IN (SELECT mail_mail_id FROM mail_mail_res_partner_rel "
-                "WHERE res_partner_id = ANY(%s))",
+                "id IN (SELECT %s FROM %s WHERE %s = ANY(%s))",
+                SQL.identifier(recipients.column1),
+                SQL.identifier(recipients.relation),
+                SQL.identifier(recipients.column2),
                 partners.ids,
             )
             if partners

@@ -22,11 +22,13 @@ class ResUsersPasswordHistory(models.Model):
         current one is among them once the history is on)."""
         self.env.cr.execute(
             SQL(
-                """SELECT password FROM res_users
+                """SELECT password FROM %(users)s
                     WHERE id = %(uid)s AND password IS NOT NULL
                    UNION ALL
-                   (SELECT password_hash FROM res_users_password_history
+                   (SELECT password_hash FROM %(history)s
                      WHERE user_id = %(uid)s ORDER BY id DESC LIMIT %(keep)s)""",
+                users=SQL.identifier(user._table),
+                history=SQL.identifier(self._table),
                 uid=user.id,
                 keep=keep,
             )
@@ -39,24 +41,27 @@ class ResUsersPasswordHistory(models.Model):
         last ``keep``."""
         self.env.cr.execute(
             SQL(
-                """INSERT INTO res_users_password_history
+                """INSERT INTO %(history)s
                        (user_id, password_hash, create_uid, create_date,
                         write_uid, write_date)
                    SELECT id, password, %(uid)s, now() at time zone 'UTC',
                           %(uid)s, now() at time zone 'UTC'
-                     FROM res_users WHERE id IN %(ids)s AND password IS NOT NULL""",
+                     FROM %(users)s WHERE id IN %(ids)s AND password IS NOT NULL""",
+                history=SQL.identifier(self._table),
+                users=SQL.identifier(users._table),
                 uid=self.env.uid,
                 ids=tuple(users.ids),
             )
         )
         self.env.cr.execute(
             SQL(
-                """DELETE FROM res_users_password_history h
+                """DELETE FROM %(history)s h
                     USING (SELECT id, row_number() OVER (
                                   PARTITION BY user_id ORDER BY id DESC) AS rank
-                             FROM res_users_password_history
+                             FROM %(history)s
                             WHERE user_id IN %(ids)s) ranked
                     WHERE h.id = ranked.id AND ranked.rank > %(keep)s""",
+                history=SQL.identifier(self._table),
                 ids=tuple(users.ids),
                 keep=keep,
             )

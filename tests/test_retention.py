@@ -281,7 +281,7 @@ class TestRetention(GdprCase):
         self.assertIn("3 to 5 years", html)  # 50 months
         inventory = review._inventory()
         self.assertTrue(inventory["per_category"])
-        self.assertIn(("res.partner", "anonymize"), dict(inventory["due"]))
+        self.assertIn(("res.partner", "anonymise"), dict(inventory["due"]))
 
     def test_only_the_dpo_reviews(self):
         for user in (self.sales_user, self.export_user):

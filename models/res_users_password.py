@@ -1,25 +1,19 @@
-import logging
-
 from dateutil.relativedelta import relativedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessDenied, AccessError, UserError, ValidationError
-from odoo.http import request
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .gdpr_rights import DPO_GROUP, check_group
 
-_logger = logging.getLogger(__name__)
-
 EXPIRY_PARAM = "crm_gdpr.password_expiry_days"
 HISTORY_PARAM = "crm_gdpr.password_history"
-TOTP_PARAM = "crm_gdpr.totp_privacy_groups"
-# users who may read sensitive data or export personal data (the DPO
-# implies both) must use two-factor authentication when the setting is on
-PRIVACY_GROUPS = ("crm_gdpr.group_gdpr_sensitive", "crm_gdpr.group_gdpr_export")
 
 
 class ResUsers(models.Model):
+    """Passwords: no reuse of the last ones, an expiry period, and changes
+    asked by the administrator of access rights or the DPO."""
+
     _inherit = "res.users"
 
     gdpr_password_date = fields.Datetime(
@@ -70,9 +64,10 @@ class ResUsers(models.Model):
             return
         self.env.cr.execute(
             SQL(
-                "UPDATE res_users SET gdpr_password_date = %s, "
+                "UPDATE %s SET gdpr_password_date = %s, "
                 "gdpr_password_change_required = FALSE, "
                 "gdpr_password_change_message = NULL WHERE id IN %s",
+                SQL.identifier(self._table),
                 fields.Datetime.now(),
                 tuple(self.ids),
             )
@@ -130,7 +125,11 @@ class ResUsers(models.Model):
 
     def _gdpr_matches_current(self, password):
         self.env.cr.execute(
-            SQL("SELECT COALESCE(password, '') FROM res_users WHERE id = %s", self.id)
+            SQL(
+                "SELECT COALESCE(password, '') FROM %s WHERE id = %s",
+                SQL.identifier(self._table),
+                self.id,
+            )
         )
         digest = self.env.cr.fetchone()[0]
         return bool(digest) and self._crypt_context().verify(password, digest)
@@ -182,53 +181,3 @@ class ResUsers(models.Model):
                 "protection officer can ask users to change their password."
             ),
         )
-
-    # ------------------------------------------------------------------
-    # Two-factor authentication for the privacy groups
-    # ------------------------------------------------------------------
-
-    def _mfa_type(self):
-        """Users who may read sensitive data or export personal data log in
-        with a second factor: their authenticator app when they set it up,
-        otherwise a code by e-mail (Odoo's auth_totp_mail_enforce)."""
-        mfa = super()._mfa_type()
-        if mfa is not None:
-            return mfa
-        if self._gdpr_int_param(TOTP_PARAM) and self._gdpr_in_privacy_groups():
-            return "totp_mail"
-        return None
-
-    def _gdpr_in_privacy_groups(self):
-        user = self.sudo()
-        return any(user.has_group(group) for group in PRIVACY_GROUPS)
-
-    # ------------------------------------------------------------------
-    # Login journal
-    # ------------------------------------------------------------------
-
-    @classmethod
-    def _login(cls, db, credential, user_agent_env):
-        try:
-            auth_info = super()._login(db, credential, user_agent_env=user_agent_env)
-        except AccessDenied as error:
-            result = "failure" if error.args == AccessDenied().args else "blocked"
-            cls._gdpr_journal(credential, result)
-            raise
-        cls._gdpr_journal(credential, "success", auth_info.get("uid"))
-        return auth_info
-
-    @classmethod
-    def _gdpr_journal(cls, credential, result, uid=None):
-        """Record the attempt in its own transaction, so that failures stay
-        recorded; the journal never prevents a login."""
-        try:
-            with cls.pool.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["gdpr.login.attempt"]._record(
-                    login=credential.get("login"),
-                    result=result,
-                    uid=uid,
-                    httprequest=request.httprequest if request else None,
-                )
-        except Exception:
-            _logger.exception("The login attempt could not be journaled.")
