@@ -18,18 +18,10 @@ validity the bench sets), 5% withdrew it and 1% are blacklisted, then prints:
 import argparse
 import time
 
-from benchlib import fresh_database, open_registry, run_child
+from benchlib import fresh_database, open_registry, rss_mb, run_child
 
 COUNT_TARGET = 0.5
 FILTER_TARGET = 2.0
-
-
-def rss_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def populate(cr, contacts, purpose_id):

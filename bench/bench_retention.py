@@ -15,17 +15,9 @@ the target is under 120 seconds in all, with flat memory.
 import argparse
 import time
 
-from benchlib import fresh_database, open_registry, run_child
+from benchlib import fresh_database, open_registry, rss_mb, run_child
 
 TARGET_SECONDS = 120
-
-
-def rss_mb():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def add_contacts(cr, contacts, due):

@@ -65,3 +65,12 @@ def run_child(script, *args):
     """Run ``script`` again in a child process, which loads the registry of
     the database fresh."""
     subprocess.run([sys.executable, script, *map(str, args)], check=True)
+
+
+def rss_mb():
+    """The resident memory of this process, in MB (Linux)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
