@@ -1,3 +1,5 @@
+from odoo.addons.crm_gdpr.models.gdpr_purpose_contactable import REFUSALS
+
 # Why a mailing left a recipient out for privacy, as mail and trace failure
 # types; from the reasons of gdpr.purpose.check_contactable().
 GDPR_FAILURE_TYPES = [
@@ -18,15 +20,5 @@ REASON_TO_FAILURE = {
     "no_consent": "gdpr_no_consent",
     "blacklisted": "mail_bl",
 }
-# the reasons, least permissive first (see crm_gdpr's check_contactable)
-REFUSAL_ORDER = (
-    "erased",
-    "restricted",
-    "objection",
-    "withdrawn",
-    "refused",
-    "blacklisted",
-    "expired",
-    "unknown",
-    "no_consent",
-)
+# the reasons a mailing can meet, least permissive first (crm_gdpr's order)
+REFUSAL_ORDER = tuple(reason for reason in REFUSALS if reason in REASON_TO_FAILURE)
