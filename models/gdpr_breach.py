@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .gdpr_deadline_todo import sync_deadline_todo
 from .gdpr_rights import check_dpo
 
 # the authority is notified within 72 hours of awareness (Art. 33(1))
@@ -274,23 +275,14 @@ class GdprBreach(models.Model):
     def _schedule_deadline_activity(self):
         """One to-do for the responsible user, due on the deadline; done
         once the authority is notified or no notification is needed."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for breach in self:
-            activities = breach.activity_ids.filtered(
-                lambda a, todo=todo: a.activity_type_id == todo
-            )
             if not breach._needs_notification():
-                activities.action_feedback(feedback=_("No notification pending."))
-                continue
-            due = fields.Date.to_date(breach.deadline)
-            if activities:
-                activities.write({"date_deadline": due, "user_id": breach.user_id.id})
+                sync_deadline_todo(breach, done_feedback=_("No notification pending."))
             else:
-                breach.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=due,
-                    summary=_("Notify the supervisory authority within 72 hours"),
-                    user_id=(breach.user_id or self.env.user).id,
+                sync_deadline_todo(
+                    breach,
+                    fields.Date.to_date(breach.deadline),
+                    _("Notify the supervisory authority within 72 hours"),
                 )
 
     # ------------------------------------------------------------------

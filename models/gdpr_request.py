@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
 
+from .gdpr_deadline_todo import sync_deadline_todo
 from .gdpr_rights import check_dpo
 
 REQUEST_TYPES = [
@@ -197,29 +198,19 @@ class GdprRequest(models.Model):
     def _schedule_reminder(self):
         """One to-do for the responsible user, due a week before the
         deadline; done when the request is closed."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for request in self:
-            activities = request.activity_ids.filtered(
-                lambda a: a.activity_type_id == todo
-            )
             if request.state in ("done", "refused"):
-                activities.action_feedback(feedback=_("Request closed."))
+                sync_deadline_todo(request, done_feedback=_("Request closed."))
                 continue
             due = max(
                 request.deadline - relativedelta(days=REMINDER_DAYS),
                 min(fields.Date.context_today(request), request.deadline),
             )
-            if activities:
-                activities.write({"date_deadline": due, "user_id": request.user_id.id})
-            else:
-                request.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=due,
-                    summary=_(
-                        "Answer the data-subject request by %s", request.deadline
-                    ),
-                    user_id=(request.user_id or self.env.user).id,
-                )
+            sync_deadline_todo(
+                request,
+                due,
+                _("Answer the data-subject request by %s", request.deadline),
+            )
 
     # ------------------------------------------------------------------
     # Workflow
