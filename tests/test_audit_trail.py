@@ -186,8 +186,9 @@ class TestAuditChatter(AuditCase, MailCase):
         self.flush_tracking()  # what the set-up created is not new any more
 
     def flush_tracking(self):
-        super().flush_tracking()
+        result = super().flush_tracking()
         self.env.invalidate_all()
+        return result
 
     def test_mapped_fields_are_tracked_in_chatter(self):
         partner = self.env["res.partner"].browse(self.partner.id)
