@@ -4,6 +4,7 @@ make, and a check that nothing was written or leaked."""
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import SALESMAN, GdprCase
 
@@ -214,6 +215,57 @@ class TestProofAbuse(GdprCase):
             )
         )
         self.assertEqual(result["pending"], ["marketing_email"])
+
+    def test_repeated_sign_up_sends_one_email(self):
+        """Anyone who can post a public sign-up form makes it call the intake
+        again and again with a victim's address: one confirmation e-mail a
+        day, not one per post."""
+        Request = self.env["gdpr.consent.request"].with_user(self.intake_user)
+        email = "flood@example.pl"
+
+        def sent():
+            requests = self.env["gdpr.consent.request"].search(
+                [("partner_id.email_normalized", "=", email)]
+            )
+            mails = self.env["mail.mail"].search(
+                [
+                    ("model", "=", "gdpr.consent.request"),
+                    ("res_id", "in", requests.ids or [0]),
+                ]
+            )
+            return requests, mails
+
+        results = [
+            Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+            for _i in range(3)
+        ]
+        requests, mails = sent()
+        self.assertEqual(len(requests), 1)
+        self.assertEqual(len(mails), 1)
+        self.assertEqual({r["request_id"] for r in results}, {requests.id})
+        self.assertEqual([r["pending"] for r in results], [["marketing_email"]] * 3)
+
+        # a day later, the person may ask for the e-mail again
+        self.env.cr.execute(
+            SQL(
+                "UPDATE gdpr_consent_request SET create_date = create_date - "
+                "interval '25 hours' WHERE id = %s",
+                requests.id,
+            )
+        )
+        requests.invalidate_recordset()
+        again = Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+        requests, mails = sent()
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(again["request_id"], max(requests.ids))
+
+        # an answered link is not reused
+        requests.browse(again["request_id"]).sudo().state = "answered"
+        Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+        requests, mails = sent()
+        self.assertEqual(len(requests), 3)
+        self.assertEqual(len(mails), 3)
 
 
 @tagged("post_install", "-at_install")

@@ -259,6 +259,28 @@ class TestContactFormConsents(HttpCase):
             consents.history_ids.sorted("id").mapped("state"), ["pending", "given"]
         )
 
+    def test_posting_the_form_again_and_again_sends_one_email(self):
+        """A visitor posts the form over and over with someone else's
+        address to have the site e-mail them: one confirmation e-mail."""
+        email = "flooded@form.test"
+        for _i in range(4):
+            self.post_form(
+                email, **{self.box(self.news): hash_text(self.news.consent_text)}
+            )
+        partners, consents, requests, mails = self.written(email)
+        self.assertEqual(len(partners), 1)
+        self.assertEqual(consents.state, "pending")
+        self.assertEqual(len(requests), 1)
+        self.assertEqual(len(mails), 1)
+        # another box than the one already asked for is asked for
+        self.post_form(
+            email, **{self.box(self.events): hash_text(self.events.consent_text)}
+        )
+        partners, consents, requests, mails = self.written(email)
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(requests.sorted("id")[-1].purpose_ids, self.events)
+
     def test_page_not_a_web_address_falls_back_to_the_referrer(self):
         email = "referrer@form.test"
         self.post_form(
