@@ -14,6 +14,7 @@
         "views/gdpr_purpose_views.xml",
         "views/gdpr_consent_history_views.xml",
         "views/website_contactus_templates.xml",
+        "views/website_layout_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

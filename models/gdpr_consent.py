@@ -371,7 +371,11 @@ class GdprConsent(models.Model):
     def _record_pending(self, partner, purposes, channel, proof):
         """Consents a person ticked on a form, pending until they confirm by
         e-mail (double opt-in); consents already given stay given. Returns
-        the pending consents."""
+        the consents to confirm.
+
+        Whoever knows an address can tick a form for it: an unconfirmed tick
+        is no decision, so a consent the person withdrew or refused stays
+        so (it is only asked again) until they confirm."""
         consents = self.sudo().search(
             [("partner_id", "=", partner.id), ("purpose_id", "in", purposes.ids)]
         )
@@ -382,11 +386,11 @@ class GdprConsent(models.Model):
                 for purpose in missing
             ]
         )
-        pending = consents.filtered(lambda c: c.state != "given")
-        pending._write_state(
+        to_confirm = consents.filtered(lambda c: c.state != "given")
+        to_confirm.filtered(lambda c: c.state == "pending")._write_state(
             "pending", channel, proof, _("Awaiting confirmation by e-mail.")
         )
-        return pending
+        return to_confirm
 
     @api.model
     def record_consent(

@@ -16,6 +16,9 @@ KINDS = [
     ("confirmation", "Sign-up confirmation"),
 ]
 DECISIONS = ("given", "refused", "withdrawn")
+# A sign-up repeated within this time reuses the confirmation e-mail already
+# sent: a public form cannot make the site e-mail a person over and over.
+SIGNUP_RESEND_HOURS = 24
 
 
 def token_hash(token):
@@ -108,6 +111,22 @@ class GdprConsentRequest(models.Model):
             request._hide_link(mail_id)
             requests |= request
         return requests
+
+    def _open_signup(self, partner, purposes):
+        """The sign-up confirmation of ``partner`` still open, sent less than
+        ``SIGNUP_RESEND_HOURS`` ago and asking at least ``purposes``: a
+        repeated sign-up reuses it instead of sending one more e-mail."""
+        now = fields.Datetime.now()
+        candidates = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("kind", "=", "confirmation"),
+                ("state", "=", "sent"),
+                ("expires_at", ">", now),
+                ("create_date", ">=", now - relativedelta(hours=SIGNUP_RESEND_HOURS)),
+            ]
+        )
+        return candidates.filtered(lambda r: purposes <= r.purpose_ids)[:1]
 
     def _hide_link(self, mail_id):
         """Whoever holds the link answers for the person: only the outgoing
@@ -220,7 +239,9 @@ class GdprConsentRequest(models.Model):
 
         For the users of the intake group only: the proof comes from the
         person's request to the form, and the confirmation e-mail goes out
-        in the company's name."""
+        in the company's name. A sign-up repeated while its e-mail of the
+        last day is still open sends no other one (``request_id`` is then that
+        request's)."""
         check_group(
             self.env,
             INTAKE_GROUP,
@@ -263,11 +284,11 @@ class GdprConsentRequest(models.Model):
         days = int(
             self.env["ir.config_parameter"].sudo().get_param(CONFIRM_DAYS_PARAM, 7)
         )
-        request = (
-            self._send(partner, pending.purpose_id, "confirmation", days)
-            if pending
-            else self
-        )
+        request = self.browse()
+        if pending:
+            request = self._open_signup(partner, pending.purpose_id) or self._send(
+                partner, pending.purpose_id, "confirmation", days
+            )
         return {
             "partner_id": partner.id,
             "pending": pending.purpose_id.mapped("code"),

@@ -1,9 +1,12 @@
 """Each defence written as the abuse it prevents: who tries, the call they
 make, and a check that nothing was written or leaked."""
 
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import SALESMAN, GdprCase
 
@@ -214,6 +217,102 @@ class TestProofAbuse(GdprCase):
             )
         )
         self.assertEqual(result["pending"], ["marketing_email"])
+
+    def test_repeated_sign_up_sends_one_email(self):
+        """Anyone who can post a public sign-up form makes it call the intake
+        again and again with a victim's address: one confirmation e-mail a
+        day, not one per post."""
+        Request = self.env["gdpr.consent.request"].with_user(self.intake_user)
+        email = "flood@example.pl"
+
+        def sent():
+            requests = self.env["gdpr.consent.request"].search(
+                [("partner_id.email_normalized", "=", email)]
+            )
+            mails = self.env["mail.mail"].search(
+                [
+                    ("model", "=", "gdpr.consent.request"),
+                    ("res_id", "in", requests.ids or [0]),
+                ]
+            )
+            return requests, mails
+
+        results = [
+            Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+            for _i in range(3)
+        ]
+        requests, mails = sent()
+        self.assertEqual(len(requests), 1)
+        self.assertEqual(len(mails), 1)
+        self.assertEqual({r["request_id"] for r in results}, {requests.id})
+        self.assertEqual([r["pending"] for r in results], [["marketing_email"]] * 3)
+
+        # a day later, the person may ask for the e-mail again
+        self.env.cr.execute(
+            SQL(
+                "UPDATE gdpr_consent_request SET create_date = create_date - "
+                "interval '25 hours' WHERE id = %s",
+                requests.id,
+            )
+        )
+        requests.invalidate_recordset()
+        again = Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+        requests, mails = sent()
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(again["request_id"], max(requests.ids))
+
+        # an answered link is not reused
+        requests.browse(again["request_id"]).sudo().state = "answered"
+        Request.submit_signup(email=email, purpose_codes=["marketing_email"])
+        requests, mails = sent()
+        self.assertEqual(len(requests), 3)
+        self.assertEqual(len(mails), 3)
+
+    def test_sign_up_by_a_stranger_leaves_a_withdrawal_as_it_is(self):
+        """Anyone who can post a public sign-up form ticks a box with the
+        address of a person who withdrew: the withdrawal stays until the
+        person confirms by the e-mailed link."""
+        consent = self.Consent.create(
+            {"partner_id": self.partner.id, "purpose_id": self.marketing.id}
+        )
+        consent._set_state("given", channel="email")
+        consent._set_state("withdrawn", channel="email")
+        self.assertTrue(self.is_blacklisted(self.partner.email))
+        history = self.history(consent)
+        Request = self.env["gdpr.consent.request"].with_user(self.intake_user)
+        result = Request.submit_signup(
+            email=self.partner.email,
+            purpose_codes=["marketing_email"],
+            ip_address="198.51.100.7",
+        )
+        self.assertEqual(result["pending"], ["marketing_email"], "asked again")
+        request = Request.sudo().browse(result["request_id"])
+        self.assertEqual(request.kind, "confirmation")
+        self.assertEqual(request.purpose_ids, self.marketing)
+        consent.invalidate_recordset()
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertNotEqual(consent.ip_address, "198.51.100.7")
+        self.assertEqual(self.history(consent), history)
+        self.assertTrue(self.is_blacklisted(self.partner.email))
+
+        # not confirmed in time: still the person's own withdrawal
+        request.expires_at = fields.Datetime.now() - timedelta(days=1)
+        self.env["gdpr.consent.request"]._cron_expire()
+        consent.invalidate_recordset()
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(self.history(consent), history)
+
+        # the person confirms a new sign-up: given again
+        result = Request.submit_signup(
+            email=self.partner.email, purpose_codes=["marketing_email"]
+        )
+        Request.sudo().browse(result["request_id"])._answer(
+            {self.marketing: "given"}, {"ip_address": "203.0.113.9"}
+        )
+        consent.invalidate_recordset()
+        self.assertEqual(consent.state, "given")
+        self.assertEqual(consent.ip_address, "203.0.113.9")
 
 
 @tagged("post_install", "-at_install")

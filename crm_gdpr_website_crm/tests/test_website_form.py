@@ -259,6 +259,49 @@ class TestContactFormConsents(HttpCase):
             consents.history_ids.sorted("id").mapped("state"), ["pending", "given"]
         )
 
+    def test_posting_the_form_again_and_again_sends_one_email(self):
+        """A visitor posts the form over and over with someone else's
+        address to have the site e-mail them: one confirmation e-mail."""
+        email = "flooded@form.test"
+        for _i in range(4):
+            self.post_form(
+                email, **{self.box(self.news): hash_text(self.news.consent_text)}
+            )
+        partners, consents, requests, mails = self.written(email)
+        self.assertEqual(len(partners), 1)
+        self.assertEqual(consents.state, "pending")
+        self.assertEqual(len(requests), 1)
+        self.assertEqual(len(mails), 1)
+        # another box than the one already asked for is asked for
+        self.post_form(
+            email, **{self.box(self.events): hash_text(self.events.consent_text)}
+        )
+        partners, consents, requests, mails = self.written(email)
+        self.assertEqual(len(requests), 2)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(requests.sorted("id")[-1].purpose_ids, self.events)
+
+    def test_stranger_ticking_a_box_leaves_a_withdrawal_as_it_is(self):
+        """A visitor ticks the box with the address of a person who withdrew
+        that consent: it stays withdrawn until the person confirms."""
+        email = "withdrew@form.test"
+        partner = self.env["res.partner"].create({"name": "Ola", "email": email})
+        consent = self.env["gdpr.consent"].create(
+            {"partner_id": partner.id, "purpose_id": self.news.id}
+        )
+        consent._set_state("given", channel="email")
+        consent._set_state("withdrawn", channel="email")
+        history = consent.history_ids
+        self.post_form(
+            email, **{self.box(self.news): hash_text(self.news.consent_text)}
+        )
+        partners, consents, requests, mails = self.written(email)
+        self.assertEqual(consents, consent)
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(consent.history_ids, history)
+        self.assertEqual(requests.purpose_ids, self.news, "asked again by e-mail")
+        self.assertEqual(len(mails), 1)
+
     def test_page_not_a_web_address_falls_back_to_the_referrer(self):
         email = "referrer@form.test"
         self.post_form(
