@@ -218,6 +218,33 @@ class TestProofAbuse(GdprCase):
         )
         self.assertEqual(result["pending"], ["marketing_email"])
 
+    def test_sign_up_name_is_not_written_into_the_companys_email(self):
+        """A public form posts a stranger's address with a "name" that is a
+        phishing message: the confirmation e-mail, sent in the company's
+        name, shows neither in its greeting nor in its recipient."""
+        lure = "Your account is locked, call +1 555 0100 or visit evil.example"
+        result = (
+            self.env["gdpr.consent.request"]
+            .with_user(self.intake_user)
+            .submit_signup(
+                email="lure@example.pl", name=lure, purpose_codes=["marketing_email"]
+            )
+        )
+        mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "gdpr.consent.request"),
+                ("res_id", "=", result["request_id"]),
+            ]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Hello,", mail.body_html)
+        self.assertNotIn("locked", mail.body_html)
+        self.assertNotIn("locked", mail.email_to or "")
+        self.assertNotIn(
+            "locked", " ".join(mail.recipient_ids.mapped("email_formatted"))
+        )
+        self.assertEqual(mail.email_to, "lure@example.pl")
+
     def test_repeated_sign_up_sends_one_email(self):
         """Anyone who can post a public sign-up form makes it call the intake
         again and again with a victim's address: one confirmation e-mail a
