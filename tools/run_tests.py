@@ -12,7 +12,8 @@
   - crm_gdpr's tests/ on a database with demo data, then on one without;
   - Odoo's crm and contacts suites on the database with demo data;
   - every bridge add-on (a ``crm_gdpr_*`` folder with a ``__manifest__.py``
-    at the repository root) installed in a database of its own, its tests run;
+    at the repository root) installed in databases of its own, with and
+    without demo data, its tests run;
   - in each run, tools/odoo_checks: the add-ons installed, the
     installation's log without warnings or errors, and on the first database
     i18n/crm_gdpr.pot compared with a fresh export.
@@ -202,7 +203,14 @@ def odoo_layer(tally, args, workdir):
         for label, db, addon, demo in [
             ("with demo data", f"{ADDON}_test_{pid}", ADDON, True),
             ("without demo data", f"{ADDON}_test_{pid}_without_demo", ADDON, False),
-        ] + [("with demo data", f"{b}_test_{pid}", b, True) for b in bridges]:
+        ] + [
+            (label, f"{b}_test_{pid}{suffix}", b, demo)
+            for b in bridges
+            for label, suffix, demo in (
+                ("with demo data", "", True),
+                ("without demo data", "_without_demo", False),
+            )
+        ]:
             log = workdir / f"install-{db}.log"
             databases.append(db)
             extra = () if demo else ("--without-demo", "all")
