@@ -28,17 +28,7 @@ class GdprConsentRequest(models.Model):
     _inherit = "gdpr.consent.request"
 
     @api.model
-    def submit_signup(
-        self,
-        email=None,
-        name=None,
-        purpose_codes=None,
-        ip_address=None,
-        user_agent=None,
-        consent_text=None,
-        lang=None,
-        page_url=None,
-    ):
+    def submit_signup(self, *args, page_url=None, **kwargs):
         """As in ``crm_gdpr``, with ``page_url``: the web page whose form the
         person sent, kept in the history of the pending consents."""
         records = self
@@ -48,12 +38,4 @@ class GdprConsentRequest(models.Model):
             if not cleaned:
                 raise ValidationError(_("%r is not a web page address.", page_url))
             records = self.with_context(**{PAGE_URL_KEY: cleaned})
-        return super(GdprConsentRequest, records).submit_signup(
-            email=email,
-            name=name,
-            purpose_codes=purpose_codes,
-            ip_address=ip_address,
-            user_agent=user_agent,
-            consent_text=consent_text,
-            lang=lang,
-        )
+        return super(GdprConsentRequest, records).submit_signup(*args, **kwargs)
