@@ -239,6 +239,30 @@ class TestErasureLookAlikes(ErasureCase):
         self.assertEqual(self.snapshot(other, about_other), before)
         self.assertEqual(str(about_anna.body), "<p>[erased] will visit.</p>")
 
+    def test_privacy_lookup_log_of_a_look_alike_is_kept(self):
+        """Odoo's privacy lookup logged the removal of another person whose
+        address has the same shape: its masked address matches the
+        person's, and erasing the person keeps that log."""
+        zofia = self.env["res.partner"].create(
+            {"name": "Zofia Benchowska", "email": "zofia.benchowska51@example.pl"}
+        )
+        Log = self.env["privacy.log"].sudo()
+        other_log = Log.create(
+            {
+                "anonymized_name": "Zofia Benchowska52",
+                "anonymized_email": "zofia.benchowska52@example.pl",
+            }
+        )
+        self.assertEqual(
+            other_log.anonymized_email,
+            Log._anonymize_email(zofia.email),
+            "the two addresses give the same masked address",
+        )
+        (preview,) = self.Erasure.preview(partner_ids=zofia.ids)
+        self.assertNotIn("privacy.log", {place["model"] for place in preview["places"]})
+        self.Erasure.erase(partner_ids=zofia.ids)
+        self.assertTrue(other_log.exists())
+
     def test_mixed_case_address_of_a_request(self):
         request = self.env["gdpr.request"].create(
             {
